@@ -1,1 +1,1 @@
-//! Benchmarks only; see `benches/`.
+//! Benchmarks only: criterion benches under `benches/`, ratios by `ratios.py`.

@@ -232,6 +232,14 @@ impl Certificate {
         self.exts.key_usage
     }
 
+    /// The key usage bits set, by RFC 5280 name (empty when the extension is absent).
+    pub fn key_usage_names(&self) -> Vec<&'static str> {
+        self.exts
+            .key_usage
+            .map(|ku| ku.0.into_iter().map(key_usage_name).collect())
+            .unwrap_or_default()
+    }
+
     /// Whether the key usage extension is present and has `usage`.
     pub fn has_key_usage(&self, usage: KeyUsages) -> bool {
         self.exts.key_usage.is_some_and(|ku| ku.0.contains(usage))
@@ -334,6 +342,21 @@ impl Certificate {
     /// The SHA-256 fingerprint as browsers show it: upper-case hex pairs joined by colons.
     pub fn fingerprint_display(&self) -> String {
         hex_string(&self.fingerprint_sha256(), ":").to_uppercase()
+    }
+}
+
+/// The RFC 5280 name of a key usage bit.
+pub fn key_usage_name(usage: KeyUsages) -> &'static str {
+    match usage {
+        KeyUsages::DigitalSignature => "digitalSignature",
+        KeyUsages::NonRepudiation => "nonRepudiation",
+        KeyUsages::KeyEncipherment => "keyEncipherment",
+        KeyUsages::DataEncipherment => "dataEncipherment",
+        KeyUsages::KeyAgreement => "keyAgreement",
+        KeyUsages::KeyCertSign => "keyCertSign",
+        KeyUsages::CRLSign => "cRLSign",
+        KeyUsages::EncipherOnly => "encipherOnly",
+        KeyUsages::DecipherOnly => "decipherOnly",
     }
 }
 

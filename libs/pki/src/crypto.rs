@@ -334,7 +334,7 @@ pub(crate) fn rsa_public_key(der_key: &[u8]) -> Result<rsa::RsaPublicKey, Signat
     use rsa::pkcs1::DecodeRsaPublicKey;
     use rsa::traits::PublicKeyParts;
     let key = rsa::RsaPublicKey::from_pkcs1_der(der_key).map_err(|_| SignatureError::MalformedKey)?;
-    let bits = key.n().bits() as usize;
+    let bits = key.n().bit_width() as usize;
     if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
         return Err(SignatureError::KeySize { bits });
     }

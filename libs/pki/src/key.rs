@@ -59,7 +59,7 @@ impl PrivateKey {
         }
         let key = rsa::RsaPrivateKey::from_pkcs8_der(der).map_err(|_| KeyError::Malformed)?;
         use rsa::traits::PublicKeyParts;
-        let bits = key.n().bits() as usize;
+        let bits = key.n().bit_width() as usize;
         if !(crate::crypto::RSA_MIN_BITS..=crate::crypto::RSA_MAX_BITS).contains(&bits) {
             return Err(KeyError::Malformed);
         }

@@ -26,8 +26,9 @@
 //! use tiwire_pki::testpki::{TestPki, TestPkiOptions};
 //! use tiwire_pki::{CertType, KeyAlgorithm, RUST_CRYPTO, UnixTime};
 //!
-//! // A test PKI on brainpoolP256r1: root, component CA, one leaf of every TI type.
-//! let pki = TestPki::build(&TestPkiOptions::new(KeyAlgorithm::EcBrainpoolP256r1))?;
+//! // A test PKI on brainpoolP256r1: root, CAs, one leaf of every TI type. Randomness is passed in.
+//! let mut rng = tiwire_pki::rand_core::UnwrapErr(getrandom::SysRng);
+//! let pki = TestPki::build(&TestPkiOptions::new(KeyAlgorithm::EcBrainpoolP256r1), &mut rng)?;
 //! let now = pki.now();
 //! let leaf = pki.leaf(CertType::NkVpn).certificate.clone();
 //! let chain = [leaf, pki.component_ca().certificate.clone()];
@@ -59,7 +60,7 @@ pub mod testpki;
 mod time;
 
 pub use admission::{Admission, ProfessionInfo};
-pub use cert::{Certificate, MAX_CERT_LEN, MAX_EXTENSIONS, MAX_PEM_CERTS};
+pub use cert::{Certificate, MAX_CERT_LEN, MAX_EXTENSIONS, MAX_PEM_CERTS, key_usage_name};
 pub use crypto::{CryptoProvider, KeyAlgorithm, PublicKeyRef, RUST_CRYPTO, RustCrypto, SignatureAlgorithm};
 pub use error::{KeyError, OcspError, ParseError, PathError, SignatureError, TypeList};
 pub use key::{PrivateKey, RSA_GENERATED_BITS, Zeroizing};

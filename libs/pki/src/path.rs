@@ -319,7 +319,7 @@ impl TrustAnchors {
                     } else {
                         Err(PathError::KeyUsage {
                             depth,
-                            missing: usage_name(*usage),
+                            missing: crate::cert::key_usage_name(*usage),
                         })
                     };
                     tell!(depth, cert, Rule::KeyUsage, result);
@@ -423,7 +423,7 @@ fn issuer_key_usage(cert: &Certificate, depth: usize) -> Result<(), PathError> {
     } else {
         Err(PathError::KeyUsage {
             depth,
-            missing: usage_name(KeyUsages::KeyCertSign),
+            missing: crate::cert::key_usage_name(KeyUsages::KeyCertSign),
         })
     }
 }
@@ -436,19 +436,5 @@ fn cert_type(cert: &Certificate, policy: &ValidationPolicy) -> Result<(), PathEr
             expected: TypeList(policy.expected_types.clone()),
             found: TypeList(cert.cert_types()),
         })
-    }
-}
-
-fn usage_name(usage: KeyUsages) -> &'static str {
-    match usage {
-        KeyUsages::DigitalSignature => "digitalSignature",
-        KeyUsages::NonRepudiation => "nonRepudiation",
-        KeyUsages::KeyEncipherment => "keyEncipherment",
-        KeyUsages::DataEncipherment => "dataEncipherment",
-        KeyUsages::KeyAgreement => "keyAgreement",
-        KeyUsages::KeyCertSign => "keyCertSign",
-        KeyUsages::CRLSign => "cRLSign",
-        KeyUsages::EncipherOnly => "encipherOnly",
-        KeyUsages::DecipherOnly => "decipherOnly",
     }
 }

@@ -258,10 +258,12 @@ impl TestPki {
             })
             .collect();
         let responder = self.ocsp_responder(ca);
-        ResponseBuilder::new(&responder.key, &responder.certificate)
+        let response = ResponseBuilder::new(&responder.key, &responder.certificate)
             .algorithm(build::signature_algorithm(&self.options, &responder.key))
             .embed_certificate(true)
-            .build(&statuses, parsed.nonce.as_deref(), now, rng)
+            .build(&statuses, parsed.nonce.as_deref(), now, rng);
+        // What parsed but cannot be answered (a serial or nonce we cannot encode back) is malformed.
+        response.or_else(|_| ocsp::error_response(ResponseStatus::MALFORMED_REQUEST))
     }
 
     /// The PKI as files: PEM certificates and PKCS#8 keys, `<leaf>.chain.pem` bundles, an OpenSSL

@@ -162,7 +162,7 @@ fn an_unknown_anchor_or_missing_intermediate_is_no_issuer() {
         .unwrap_err();
     assert_eq!(err, PathError::NoIssuer { depth: 1 });
     let err = anchors(bp)
-        .validate(&[leaf.certificate.clone()], bp.now(), &policy, &RUST_CRYPTO)
+        .validate(std::slice::from_ref(&leaf.certificate), bp.now(), &policy, &RUST_CRYPTO)
         .unwrap_err();
     assert_eq!(err, PathError::NoIssuer { depth: 0 });
     assert_eq!(

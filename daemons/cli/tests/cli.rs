@@ -1,0 +1,112 @@
+//! The `tiwire` binary as an operator runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn tiwire(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tiwire")).args(args).output().unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn make_pki(dir: &Path) {
+    let out = tiwire(&[
+        "pki",
+        "test-pki",
+        dir.to_str().unwrap(),
+        "--now",
+        "2026-06-01T00:00:00Z",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn test_pki_inspect_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    make_pki(dir.path());
+    let p = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    let index = std::fs::read_to_string(p("index.tsv")).unwrap();
+    assert!(index.contains("c-nk-vpn.pem\tleaf\tC.NK.VPN"), "{index}");
+    assert!(index.contains("revoked-c-nk-vpn.pem\tvariant\tC.NK.VPN"), "{index}");
+
+    let out = tiwire(&["pki", "inspect", &p("c-hci-osig.pem")]);
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("C.HCI.OSIG (1.2.276.0.76.4.78)"), "{shown}");
+    assert!(shown.contains("Betriebsstätte Arzt (1.2.276.0.76.4.50)"), "{shown}");
+    assert!(shown.contains("1-2-ARZT-tiwire-test-01"), "{shown}");
+    assert!(shown.contains("ECDSA brainpoolP256r1"), "{shown}");
+
+    let out = tiwire(&["pki", "inspect", "--json", &p("c-nk-vpn.chain.pem")]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[0]["types"][0]["type"], "C.NK.VPN");
+    assert_eq!(json[1]["ca"], true);
+
+    let verify = |chain: &str, extra: &[&str]| {
+        let mut args: Vec<String> = vec!["pki".into(), "verify".into(), "--anchor".into(), p("root-ca.pem")];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.push(p(chain));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        tiwire(&args)
+    };
+    let at = ["--now", "2026-06-02T00:00:00Z"];
+    let out = verify("c-nk-vpn.chain.pem", &[&at[..], &["--type", "C.NK.VPN"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("verdict: VALID"));
+
+    let out = verify("expired-c-nk-vpn.chain.pem", &at);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("✘ [0] validity"), "{}", text(&out));
+
+    let out = verify(
+        "wrong-type-c-nk-vpn.chain.pem",
+        &[&at[..], &["--type", "C.NK.VPN", "--json"]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert!(json["error"].as_str().unwrap().contains("C.AK.AUT"));
+
+    // The same chain 30 years later: invalid. A file that is not a certificate: input error.
+    let out = verify("c-nk-vpn.chain.pem", &["--now", "2056-01-01T00:00:00Z"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = verify("index.tsv", &at);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out = verify("c-nk-vpn.chain.pem", &["--now", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = verify("c-nk-vpn.chain.pem", &["--type", "C.NOPE"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn demo_shows_good_and_failing_verdicts() {
+    let out = tiwire(&["pki", "demo"]);
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("✔ C.NK.VPN"), "{shown}");
+    assert!(shown.contains("expired-c-nk-vpn: refused"), "{shown}");
+    assert!(
+        shown.contains("wrong-type-c-nk-vpn: refused: certificate type is C.AK.AUT"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("revoked-c-nk-vpn status: refused: status revoked"),
+        "{shown}"
+    );
+    assert!(!shown.contains('✘'), "{shown}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(tiwire(&["pki", "verify", "chain.pem"]).status.code(), Some(2));
+    assert_eq!(tiwire(&["pki", "inspect", "/nonexistent.pem"]).status.code(), Some(2));
+    assert_eq!(tiwire(&["nope"]).status.code(), Some(2));
+}
