@@ -87,9 +87,37 @@ fn chain_validation(c: &mut Criterion) {
     }
 }
 
+/// Raw verification per backend: the baseline operators compare when choosing one.
+fn backends(c: &mut Criterion) {
+    for (name, alg) in [("P-256", KeyAlgorithm::EcP256), ("RSA-2048", KeyAlgorithm::Rsa)] {
+        let pki = pki(alg);
+        let chain = pki.chain(pki.leaf(CertType::NkVpn));
+        let (cert, issuer) = (&chain[0], &chain[1]);
+        let sig_alg = cert.signature_algorithm().expect("algorithm");
+        let key = issuer.public_key().expect("key");
+        let mut group = c.benchmark_group(format!("backend/{name}"));
+        group.bench_function("raw-rustcrypto", |b| {
+            b.iter(|| {
+                RUST_CRYPTO
+                    .verify(sig_alg, key, black_box(cert.tbs_der()), cert.signature())
+                    .expect("verifies")
+            })
+        });
+        #[cfg(feature = "aws-lc-rs")]
+        group.bench_function("aws-lc-rs", |b| {
+            b.iter(|| {
+                tiwire_pki::AWS_LC
+                    .verify(sig_alg, key, black_box(cert.tbs_der()), cert.signature())
+                    .expect("verifies")
+            })
+        });
+        group.finish();
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = chain_validation
+    targets = chain_validation, backends
 }
 criterion_main!(benches);

@@ -240,12 +240,16 @@ fn print_report(report: &Report, as_json: bool) -> Result<(), InputError> {
         Ok(()) => println!("verdict: VALID"),
         Err(e) => println!("verdict: INVALID: {e}"),
     }
+    let mut depth = None;
     for c in &report.checks {
-        let (mark, detail) = match &c.result {
-            Ok(()) => ("✔", String::new()),
-            Err(e) => ("✘", format!(": {e}")),
-        };
-        println!("  {mark} [{}] {:<20} {}{detail}", c.depth, c.rule.name(), c.subject);
+        if depth != Some(c.depth) {
+            depth = Some(c.depth);
+            println!("  [{}] {}", c.depth, c.subject);
+        }
+        match &c.result {
+            Ok(()) => println!("      ✔ {}", c.rule.name()),
+            Err(e) => println!("      ✘ {}: {e}", c.rule.name()),
+        }
     }
     Ok(())
 }

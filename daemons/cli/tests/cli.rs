@@ -64,7 +64,11 @@ fn test_pki_inspect_and_verify() {
 
     let out = verify("expired-c-nk-vpn.chain.pem", &at);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("✘ [0] validity"), "{}", text(&out));
+    assert!(
+        text(&out).contains("✘ validity: certificate at depth 0 expired"),
+        "{}",
+        text(&out)
+    );
 
     let out = verify(
         "wrong-type-c-nk-vpn.chain.pem",

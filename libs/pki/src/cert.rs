@@ -445,3 +445,54 @@ impl Extensions {
         Ok(exts)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_and_garbage() {
+        assert_eq!(
+            Certificate::from_der(&vec![0u8; MAX_CERT_LEN + 1]),
+            Err(ParseError::TooLarge {
+                len: MAX_CERT_LEN + 1,
+                max: MAX_CERT_LEN
+            })
+        );
+        assert!(matches!(Certificate::from_der(b""), Err(ParseError::Der(_))));
+        assert!(matches!(
+            Certificate::from_der(&[0x30, 0x80, 0, 0]),
+            Err(ParseError::Der(_))
+        ));
+        assert_eq!(Certificate::parse_pem_bundle("no pem here"), Err(ParseError::Empty));
+        assert!(matches!(
+            Certificate::parse_pem_bundle("-----BEGIN CERTIFICATE-----\nAAAA\n"),
+            Err(ParseError::Pem(_))
+        ));
+        assert!(matches!(
+            Certificate::parse_pem_bundle("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
+            Err(ParseError::Pem(_))
+        ));
+    }
+
+    #[test]
+    fn bundles_trailing_bytes_and_counts() {
+        let pem = include_str!(
+            "../../../../shared/specs/ti-messenger/federation-list-samples/signed-bp256r1-current/VZD-FHIR-FList-Signer_TEST-ONLY.pem"
+        );
+        let cert = Certificate::from_pem(pem).unwrap();
+        let bundle = format!("subject=…\n{pem}\nsome text\n{pem}");
+        assert_eq!(Certificate::parse_pem_bundle(&bundle).unwrap().len(), 2);
+        assert!(matches!(Certificate::from_pem(&bundle), Err(ParseError::Pem(_))));
+        let many = pem.repeat(MAX_PEM_CERTS + 1);
+        assert_eq!(
+            Certificate::parse_pem_bundle(&many),
+            Err(ParseError::TooMany { max: MAX_PEM_CERTS })
+        );
+        let mut trailing = cert.der().to_vec();
+        trailing.push(0);
+        assert!(matches!(Certificate::from_der(&trailing), Err(ParseError::Der(_))));
+        assert_eq!(Certificate::parse_any(cert.der()).unwrap(), vec![cert.clone()]);
+        assert_eq!(cert.tbs_der(), &cert.der()[4..4 + cert.tbs_der().len()]);
+    }
+}

@@ -329,16 +329,32 @@ macro_rules! ecdsa_verifier {
 ecdsa_verifier!(verify_p256, p256::NistP256);
 ecdsa_verifier!(verify_bp256, bp256::BrainpoolP256r1);
 
-/// Parses a PKCS#1 `RSAPublicKey` and enforces the size limits.
-pub(crate) fn rsa_public_key(der_key: &[u8]) -> Result<rsa::RsaPublicKey, SignatureError> {
-    use rsa::pkcs1::DecodeRsaPublicKey;
-    use rsa::traits::PublicKeyParts;
-    let key = rsa::RsaPublicKey::from_pkcs1_der(der_key).map_err(|_| SignatureError::MalformedKey)?;
-    let bits = key.n().bit_width() as usize;
+/// `RSAPublicKey` (RFC 8017 §A.1.1), read only for its modulus size.
+#[derive(Sequence)]
+struct RsaPublicKeyAsn1<'a> {
+    modulus: der::asn1::UintRef<'a>,
+    public_exponent: der::asn1::UintRef<'a>,
+}
+
+/// The modulus size of a PKCS#1 `RSAPublicKey`, which must lie in [`RSA_MIN_BITS`]..=[`RSA_MAX_BITS`].
+pub(crate) fn rsa_modulus_bits(der_key: &[u8]) -> Result<usize, SignatureError> {
+    let key = RsaPublicKeyAsn1::from_der(der_key).map_err(|_| SignatureError::MalformedKey)?;
+    let n = key.modulus.as_bytes();
+    let bits = match n.first() {
+        Some(first) => n.len() * 8 - first.leading_zeros() as usize,
+        None => 0,
+    };
     if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
         return Err(SignatureError::KeySize { bits });
     }
-    Ok(key)
+    Ok(bits)
+}
+
+/// Parses a PKCS#1 `RSAPublicKey` within the size limits.
+fn rsa_public_key(der_key: &[u8]) -> Result<rsa::RsaPublicKey, SignatureError> {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    rsa_modulus_bits(der_key)?;
+    rsa::RsaPublicKey::from_pkcs1_der(der_key).map_err(|_| SignatureError::MalformedKey)
 }
 
 fn rsa_verify(
@@ -359,4 +375,217 @@ fn rsa_verify(
         ),
     };
     result.map_err(|_| SignatureError::Invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PrivateKey;
+    use der::Decode;
+
+    fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
+        rand_core::UnwrapErr(getrandom::SysRng)
+    }
+
+    #[test]
+    fn every_scheme_signs_and_verifies_and_refuses_a_changed_message() {
+        let rsa = PrivateKey::generate(KeyAlgorithm::Rsa, &mut rng()).unwrap();
+        let p256 = PrivateKey::generate(KeyAlgorithm::EcP256, &mut rng()).unwrap();
+        let bp = PrivateKey::generate(KeyAlgorithm::EcBrainpoolP256r1, &mut rng()).unwrap();
+        let cases = [
+            (&p256, SignatureAlgorithm::EcdsaSha256),
+            (&p256, SignatureAlgorithm::EcdsaSha256Fixed),
+            (&bp, SignatureAlgorithm::EcdsaSha256),
+            (&bp, SignatureAlgorithm::EcdsaSha256Fixed),
+            (&rsa, SignatureAlgorithm::RsaPkcs1Sha256),
+            (&rsa, SignatureAlgorithm::RsaPssSha256),
+        ];
+        for (key, alg) in cases {
+            let spki = key.public_key_der().unwrap();
+            let public = PublicKeyRef::from_spki_der(&spki).unwrap();
+            assert_eq!(public.algorithm, key.algorithm());
+            let sig = key.sign(alg, b"message", &mut rng()).unwrap();
+            assert_eq!(RustCrypto.verify(alg, public, b"message", &sig), Ok(()), "{alg}");
+            assert_eq!(
+                RustCrypto.verify(alg, public, b"messagf", &sig),
+                Err(SignatureError::Invalid),
+                "{alg}"
+            );
+            if alg == SignatureAlgorithm::EcdsaSha256Fixed {
+                assert_eq!(sig.len(), 64);
+                // Deterministic ECDSA (RFC 6979): the same message gives the same signature.
+                assert_eq!(key.sign(alg, b"message", &mut rng()).unwrap(), sig);
+            }
+            // The key round-trips through PKCS#8 PEM.
+            let again = PrivateKey::from_pkcs8_pem(&key.to_pkcs8_pem().unwrap()).unwrap();
+            assert_eq!(again.public_key_der().unwrap(), spki);
+        }
+        let p256_spki = p256.public_key_der().unwrap();
+        let ec = PublicKeyRef::from_spki_der(&p256_spki).unwrap();
+        let rsa_sig = rsa.sign(SignatureAlgorithm::RsaPkcs1Sha256, b"m", &mut rng()).unwrap();
+        assert_eq!(
+            RustCrypto.verify(SignatureAlgorithm::RsaPkcs1Sha256, ec, b"m", &rsa_sig),
+            Err(SignatureError::KeyMismatch {
+                algorithm: SignatureAlgorithm::RsaPkcs1Sha256,
+                key: KeyAlgorithm::EcP256
+            })
+        );
+        assert!(matches!(
+            p256.sign(SignatureAlgorithm::RsaPssSha256, b"m", &mut rng()),
+            Err(crate::KeyError::KeyMismatch { .. })
+        ));
+    }
+
+    /// The aws-lc-rs backend accepts and refuses exactly what RustCrypto does.
+    #[cfg(feature = "aws-lc-rs")]
+    #[test]
+    fn aws_lc_agrees_with_rust_crypto() {
+        let keys = [
+            PrivateKey::generate(KeyAlgorithm::EcP256, &mut rng()).unwrap(),
+            PrivateKey::generate(KeyAlgorithm::EcBrainpoolP256r1, &mut rng()).unwrap(),
+            PrivateKey::generate(KeyAlgorithm::Rsa, &mut rng()).unwrap(),
+        ];
+        let all = [
+            SignatureAlgorithm::EcdsaSha256,
+            SignatureAlgorithm::EcdsaSha256Fixed,
+            SignatureAlgorithm::RsaPkcs1Sha256,
+            SignatureAlgorithm::RsaPssSha256,
+        ];
+        for key in &keys {
+            let spki = key.public_key_der().unwrap();
+            let public = PublicKeyRef::from_spki_der(&spki).unwrap();
+            for alg in all.iter().copied().filter(|a| a.fits(key.algorithm())) {
+                let sig = key.sign(alg, b"message", &mut rng()).unwrap();
+                let mut bad_sig = sig.clone();
+                let last = bad_sig.len() - 1;
+                bad_sig[last] ^= 1;
+                for (msg, s) in [(&b"message"[..], &sig), (b"messagf", &sig), (b"message", &bad_sig)] {
+                    let ours = RustCrypto.verify(alg, public, msg, s).is_ok();
+                    let theirs = crate::AWS_LC.verify(alg, public, msg, s).is_ok();
+                    assert_eq!(ours, theirs, "{alg} {:?}", key.algorithm());
+                }
+                assert!(crate::AWS_LC.verify(alg, public, b"message", &sig).is_ok());
+            }
+        }
+    }
+
+    #[test]
+    fn rsa_key_sizes_are_bounded() {
+        // A 1024-bit modulus: 0x00 0x80 … (129 bytes), exponent 65537.
+        let mut modulus = vec![0u8, 0x80];
+        modulus.extend([0x11u8; 127]);
+        let key = RsaPublicKeyAsn1 {
+            modulus: der::asn1::UintRef::new(&modulus[1..]).unwrap(),
+            public_exponent: der::asn1::UintRef::new(&[1, 0, 1]).unwrap(),
+        }
+        .to_der()
+        .unwrap();
+        assert_eq!(rsa_modulus_bits(&key), Err(SignatureError::KeySize { bits: 1024 }));
+        let public = PublicKeyRef {
+            algorithm: KeyAlgorithm::Rsa,
+            key: &key,
+        };
+        assert_eq!(
+            RustCrypto.verify(SignatureAlgorithm::RsaPkcs1Sha256, public, b"m", &[0u8; 128]),
+            Err(SignatureError::KeySize { bits: 1024 })
+        );
+    }
+
+    #[test]
+    fn garbage_keys_and_signatures_are_typed_errors() {
+        let p256 = PrivateKey::generate(KeyAlgorithm::EcP256, &mut rng()).unwrap();
+        let spki = p256.public_key_der().unwrap();
+        let public = PublicKeyRef::from_spki_der(&spki).unwrap();
+        for sig in [&[][..], &[0u8; 64], &[0x30, 0x00], &[0xff; 72]] {
+            let r = RustCrypto.verify(SignatureAlgorithm::EcdsaSha256, public, b"m", sig);
+            assert!(
+                matches!(r, Err(SignatureError::MalformedSignature | SignatureError::Invalid)),
+                "{r:?}"
+            );
+        }
+        let bad_point = PublicKeyRef {
+            algorithm: KeyAlgorithm::EcP256,
+            key: &[4u8; 65],
+        };
+        let sig = p256.sign(SignatureAlgorithm::EcdsaSha256, b"m", &mut rng()).unwrap();
+        assert_eq!(
+            RustCrypto.verify(SignatureAlgorithm::EcdsaSha256, bad_point, b"m", &sig),
+            Err(SignatureError::MalformedKey)
+        );
+        let bad_rsa = PublicKeyRef {
+            algorithm: KeyAlgorithm::Rsa,
+            key: &[0x30, 0x03, 0x02, 0x01, 0x03],
+        };
+        assert_eq!(
+            RustCrypto.verify(SignatureAlgorithm::RsaPkcs1Sha256, bad_rsa, b"m", &sig),
+            Err(SignatureError::MalformedKey)
+        );
+        assert!(PrivateKey::from_pkcs8_der(b"not a key").is_err());
+        assert!(PrivateKey::from_pkcs8_pem("-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n").is_err());
+    }
+
+    #[test]
+    fn algorithm_identifiers_round_trip_and_strange_ones_are_refused() {
+        for alg in [
+            SignatureAlgorithm::EcdsaSha256,
+            SignatureAlgorithm::RsaPkcs1Sha256,
+            SignatureAlgorithm::RsaPssSha256,
+        ] {
+            let der = alg.algorithm_identifier_der().unwrap();
+            let parsed = AlgorithmIdentifierRef::from_der(&der).unwrap();
+            assert_eq!(SignatureAlgorithm::from_algorithm_identifier(&parsed), Ok(alg));
+        }
+        assert_eq!(
+            SignatureAlgorithm::EcdsaSha256Fixed.algorithm_identifier_der(),
+            Err(SignatureError::NoX509Encoding)
+        );
+        // sha1WithRSAEncryption, and ECDSA with (forbidden) NULL parameters.
+        let sha1_rsa = AlgorithmIdentifier::<der::Any> {
+            oid: ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.5"),
+            parameters: Some(der::Any::from(Null)),
+        }
+        .to_der()
+        .unwrap();
+        let parsed = AlgorithmIdentifierRef::from_der(&sha1_rsa).unwrap();
+        assert!(matches!(
+            SignatureAlgorithm::from_algorithm_identifier(&parsed),
+            Err(SignatureError::UnsupportedSignatureAlgorithm(_))
+        ));
+        let ecdsa_null = AlgorithmIdentifier::<der::Any> {
+            oid: ECDSA_WITH_SHA256,
+            parameters: Some(der::Any::from(Null)),
+        }
+        .to_der()
+        .unwrap();
+        let parsed = AlgorithmIdentifierRef::from_der(&ecdsa_null).unwrap();
+        assert_eq!(
+            SignatureAlgorithm::from_algorithm_identifier(&parsed),
+            Err(SignatureError::MalformedAlgorithmParameters)
+        );
+        // PSS with a 20-byte salt (what some stacks default to) is not the TI profile.
+        let sha256 = AlgorithmIdentifier::<der::Any> {
+            oid: SHA256,
+            parameters: Some(der::Any::from(Null)),
+        };
+        let params = PssParams {
+            hash: Some(sha256.clone()),
+            mask_gen: Some(AlgorithmIdentifier {
+                oid: MGF1,
+                parameters: Some(sha256),
+            }),
+            salt_len: Some(20),
+            trailer: None,
+        };
+        let pss20 = AlgorithmIdentifier::<der::Any> {
+            oid: RSASSA_PSS,
+            parameters: Some(der::Any::encode_from(&params).unwrap()),
+        }
+        .to_der()
+        .unwrap();
+        let parsed = AlgorithmIdentifierRef::from_der(&pss20).unwrap();
+        assert_eq!(
+            SignatureAlgorithm::from_algorithm_identifier(&parsed),
+            Err(SignatureError::UnsupportedPssParameters)
+        );
+    }
 }

@@ -9,7 +9,8 @@
 //!   errors saying which rule failed and a report listing every rule.
 //! - [`ocsp`]: RFC 6960 requests and verified responses. The caller does the HTTP.
 //! - [`CryptoProvider`]: signature verification behind one trait; [`RustCrypto`] (P-256, brainpoolP256r1,
-//!   RSA PKCS#1 v1.5 and PSS, all with SHA-256) is the default.
+//!   RSA PKCS#1 v1.5 and PSS, all with SHA-256) is the default; feature `aws-lc-rs` adds [`AwsLc`] for P-256
+//!   and RSA.
 //! - [`PrivateKey`]: generate, read, write and sign, for issuers (PASSporT, OCSP responders, tests).
 //! - feature `test-pki`: a realistic TI test PKI in memory and an OCSP responder function.
 //!
@@ -48,6 +49,8 @@
 //! ```
 
 mod admission;
+#[cfg(feature = "aws-lc-rs")]
+mod aws_lc;
 mod cert;
 pub mod crypto;
 mod error;
@@ -60,6 +63,8 @@ pub mod testpki;
 mod time;
 
 pub use admission::{Admission, ProfessionInfo};
+#[cfg(feature = "aws-lc-rs")]
+pub use aws_lc::{AWS_LC, AwsLc};
 pub use cert::{Certificate, MAX_CERT_LEN, MAX_EXTENSIONS, MAX_PEM_CERTS, key_usage_name};
 pub use crypto::{CryptoProvider, KeyAlgorithm, PublicKeyRef, RUST_CRYPTO, RustCrypto, SignatureAlgorithm};
 pub use error::{KeyError, OcspError, ParseError, PathError, SignatureError, TypeList};

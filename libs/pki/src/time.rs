@@ -67,3 +67,28 @@ impl fmt::Display for UnixTime {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Every second from 1970 to 9999 survives GeneralizedTime and X.509 Time (UTCTime before 2050).
+        #[test]
+        fn der_time_round_trips(secs in 0u64..253_402_300_799) {
+            let t = UnixTime::from_secs(secs);
+            prop_assert_eq!(UnixTime::from(t.to_generalized_time().unwrap()), t);
+            let x509 = t.to_x509().unwrap();
+            prop_assert_eq!(matches!(x509, x509_cert::time::Time::UtcTime(_)), secs < 2_524_608_000);
+            prop_assert_eq!(UnixTime::from_x509(&x509), t);
+        }
+    }
+
+    #[test]
+    fn displays_rfc3339() {
+        assert_eq!(UnixTime::from_secs(1_674_643_436).to_string(), "2023-01-25T10:43:56Z");
+        assert_eq!(UnixTime::from_secs(0).to_string(), "1970-01-01T00:00:00Z");
+    }
+}

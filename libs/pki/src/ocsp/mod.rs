@@ -719,3 +719,115 @@ fn crl_reason(code: u8) -> Result<x509_cert::ext::pkix::crl::CrlReason, der::Err
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::testpki::{TestPki, TestPkiOptions};
+    use crate::{CertType, KeyAlgorithm};
+
+    fn pki() -> &'static TestPki {
+        static P: OnceLock<TestPki> = OnceLock::new();
+        P.get_or_init(|| {
+            let options = TestPkiOptions::new(KeyAlgorithm::EcP256).leaf_types(&[CertType::NkVpn]);
+            TestPki::build(&options, &mut rand_core::UnwrapErr(getrandom::SysRng)).unwrap()
+        })
+    }
+
+    fn arb_cert_id() -> impl Strategy<Value = CertId> {
+        (
+            prop_oneof![Just(CertIdHash::Sha1), Just(CertIdHash::Sha256)],
+            proptest::collection::vec(any::<u8>(), 1..40),
+            proptest::collection::vec(any::<u8>(), 1..40),
+            // A positive serial without redundant leading zero, 1 to 20 octets (RFC 5280 §4.1.2.2).
+            (1u8..=0x7f, proptest::collection::vec(any::<u8>(), 0..19)),
+        )
+            .prop_map(|(hash, name, key, (first, rest))| {
+                let mut serial = vec![first];
+                serial.extend(rest);
+                CertId {
+                    hash,
+                    issuer_name_hash: name,
+                    issuer_key_hash: key,
+                    serial,
+                }
+            })
+    }
+
+    fn arb_status() -> impl Strategy<Value = CertStatus> {
+        prop_oneof![
+            Just(CertStatus::Good),
+            Just(CertStatus::Unknown),
+            (
+                0u64..4_000_000_000,
+                proptest::option::of(prop_oneof![0u8..=6, 8u8..=10])
+            )
+                .prop_map(|(t, reason)| CertStatus::Revoked {
+                    time: UnixTime::from_secs(t),
+                    reason
+                }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// What the builder encodes, the parser reads back: IDs, statuses, times, nonce.
+        #[test]
+        fn response_round_trip(
+            entries in proptest::collection::vec((arb_cert_id(), arb_status(), 0u64..4_000_000_000, proptest::option::of(0u64..100_000)), 1..5),
+            nonce in proptest::option::of(proptest::collection::vec(any::<u8>(), 1..33)),
+            by_key in any::<bool>(),
+            embed in any::<bool>(),
+        ) {
+            let responder = pki().ocsp_responder(pki().component_ca());
+            let statuses: Vec<SingleStatus> = entries
+                .iter()
+                .map(|(id, status, this, next)| SingleStatus {
+                    cert_id: id.clone(),
+                    status: *status,
+                    this_update: UnixTime::from_secs(*this),
+                    next_update: next.map(|n| UnixTime::from_secs(this + n)),
+                })
+                .collect();
+            let der = ResponseBuilder::new(&responder.key, &responder.certificate)
+                .responder_id_by_key(by_key)
+                .embed_certificate(embed)
+                .build(&statuses, nonce.as_deref(), UnixTime::from_secs(1), &mut rand_core::UnwrapErr(getrandom::SysRng))
+                .unwrap();
+            let parsed = OcspResponse::parse(&der).unwrap();
+            prop_assert_eq!(parsed.status, ResponseStatus::SUCCESSFUL);
+            let expected: Vec<(CertId, CertStatus)> = statuses.iter().map(|s| (s.cert_id.clone(), s.status)).collect();
+            prop_assert_eq!(parsed.statuses(), expected);
+            prop_assert_eq!(parsed.certificates().len(), usize::from(embed));
+            let basic = parsed.basic.unwrap();
+            prop_assert_eq!(find_nonce(basic.data.response_extensions.as_deref()).unwrap(), nonce);
+            for (single, s) in basic.data.responses.iter().zip(&statuses) {
+                prop_assert_eq!(UnixTime::from(single.this_update), s.this_update);
+                prop_assert_eq!(single.next_update.map(UnixTime::from), s.next_update);
+            }
+        }
+
+        /// Requests: the certificate ID and nonce survive encoding.
+        #[test]
+        fn request_round_trip(nonce in proptest::option::of(proptest::collection::vec(any::<u8>(), 1..33)), sha256 in any::<bool>()) {
+            let pki = pki();
+            let hash = if sha256 { CertIdHash::Sha256 } else { CertIdHash::Sha1 };
+            let req = OcspRequest::new(&pki.leaf(CertType::NkVpn).certificate, &pki.component_ca().certificate, hash, nonce.as_deref()).unwrap();
+            let parsed = OcspRequest::parse(req.der()).unwrap();
+            prop_assert_eq!(parsed.cert_ids, vec![req.cert_id().clone()]);
+            prop_assert_eq!(parsed.nonce, nonce);
+        }
+
+        /// Error statuses, named or not, round-trip.
+        #[test]
+        fn error_status_round_trip(status in 1u8..=255) {
+            let der = error_response(ResponseStatus(status)).unwrap();
+            prop_assert_eq!(OcspResponse::parse(&der).unwrap().status, ResponseStatus(status));
+        }
+    }
+}

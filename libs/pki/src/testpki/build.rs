@@ -130,29 +130,18 @@ pub(super) fn signature_algorithm(options: &TestPkiOptions, key: &PrivateKey) ->
 
 pub(super) fn build<R: CryptoRng + ?Sized>(options: &TestPkiOptions, rng: &mut R) -> Result<TestPki, KeyError> {
     let now = options.now;
-    let alg = options.algorithm;
-    let root_key = PrivateKey::generate(alg, rng)?;
     let root_name = name(
         "C=DE,O=gematik GmbH NOT-VALID,OU=Zentrale Root-CA der Telematikinfrastruktur,CN=GEM.RCA-tiwire TEST-ONLY",
     )?;
-    let root_cert = sign(
+    let root = issue(
         options,
-        &Tbs {
-            subject: &root_name,
-            issuer: &root_name,
-            key: &root_key,
-            not_before: now.minus(DAY),
-            not_after: now.plus(20 * YEAR),
-            extensions: ca_extensions(&root_key, None, None)?,
-        },
-        &root_key,
+        None,
+        &root_name,
+        (now.minus(DAY), now.plus(20 * YEAR)),
+        |key| ca_extensions(key, None, None),
+        "root-ca",
         rng,
     )?;
-    let root = Issued {
-        certificate: root_cert,
-        key: root_key,
-        name: "root-ca".into(),
-    };
     let component_ca = issue_ca(
         options,
         &root,
@@ -221,23 +210,46 @@ fn issue_ca<R: CryptoRng + ?Sized>(
     file: &str,
     rng: &mut R,
 ) -> Result<Issued, KeyError> {
-    let key = PrivateKey::generate(options.algorithm, rng)?;
-    let subject = name(subject)?;
-    let cert = sign(
+    let validity = (options.now.minus(DAY), options.now.plus(10 * YEAR));
+    let root_key_id = root.certificate.subject_key_id();
+    issue(
         options,
-        &Tbs {
-            subject: &subject,
-            issuer: root.certificate.subject(),
-            key: &key,
-            not_before: options.now.minus(DAY),
-            not_after: options.now.plus(10 * YEAR),
-            extensions: ca_extensions(&key, root.certificate.subject_key_id(), Some(0))?,
-        },
-        &root.key,
+        Some(root),
+        &name(subject)?,
+        validity,
+        |key| ca_extensions(key, root_key_id, Some(0)),
+        file,
         rng,
-    )?;
+    )
+}
+
+/// Makes a key and a certificate for it, signed by `issuer` (self-signed when `None`).
+fn issue<R: CryptoRng + ?Sized>(
+    options: &TestPkiOptions,
+    issuer: Option<&Issued>,
+    subject: &Name,
+    (not_before, not_after): (UnixTime, UnixTime),
+    extensions: impl FnOnce(&PrivateKey) -> Result<Extensions, KeyError>,
+    file: &str,
+    rng: &mut R,
+) -> Result<Issued, KeyError> {
+    let key = PrivateKey::generate(options.algorithm, rng)?;
+    let extensions = extensions(&key)?;
+    let (issuer_name, issuer_key) = match issuer {
+        Some(i) => (i.certificate.subject(), &i.key),
+        None => (subject, &key),
+    };
+    let tbs = Tbs {
+        subject,
+        issuer: issuer_name,
+        key: &key,
+        not_before,
+        not_after,
+        extensions,
+    };
+    let certificate = sign(options, &tbs, issuer_key, rng)?;
     Ok(Issued {
-        certificate: cert,
+        certificate,
         key,
         name: file.into(),
     })
@@ -249,41 +261,31 @@ fn issue_ocsp_responder<R: CryptoRng + ?Sized>(
     file: &str,
     rng: &mut R,
 ) -> Result<Issued, KeyError> {
-    let key = PrivateKey::generate(options.algorithm, rng)?;
     let ca_cn = ca.certificate.common_name().unwrap_or_default();
     let subject = name(&format!("C=DE,O=gematik GmbH NOT-VALID,CN=OCSP Signer {ca_cn}"))?;
-    let mut extensions = leaf_common_extensions(&key, &ca.certificate, &[KeyUsages::DigitalSignature], None)?;
-    extensions.push(ext(&ExtendedKeyUsage(vec![oid::KP_OCSP_SIGNING]), false)?);
+    let validity = (options.now.minus(DAY), options.now.plus(5 * YEAR));
+    let extensions = |key: &PrivateKey| {
+        let mut extensions = leaf_common_extensions(key, &ca.certificate, &[KeyUsages::DigitalSignature], None)?;
+        extensions.push(ext(&ExtendedKeyUsage(vec![oid::KP_OCSP_SIGNING]), false)?);
+        extensions.push(admission_ext(Role::Ocsp.label(), Role::Ocsp.oid(), None)?);
+        Ok(extensions)
+    };
+    issue(options, Some(ca), &subject, validity, extensions, file, rng)
+}
+
+fn admission_ext(
+    item: &str,
+    profession: ObjectIdentifier,
+    telematik_id: Option<String>,
+) -> Result<Extension, KeyError> {
     let admission = Admission {
         professions: vec![ProfessionInfo {
-            items: vec![Role::Ocsp.label().into()],
-            oids: vec![Role::Ocsp.oid()],
-            registration_number: None,
+            items: vec![item.into()],
+            oids: vec![profession],
+            registration_number: telematik_id,
         }],
     };
-    extensions.push(raw_ext(
-        oid::ADMISSION,
-        false,
-        admission.to_der().map_err(|_| KeyError::Encode)?,
-    )?);
-    let cert = sign(
-        options,
-        &Tbs {
-            subject: &subject,
-            issuer: ca.certificate.subject(),
-            key: &key,
-            not_before: options.now.minus(DAY),
-            not_after: options.now.plus(5 * YEAR),
-            extensions,
-        },
-        &ca.key,
-        rng,
-    )?;
-    Ok(Issued {
-        certificate: cert,
-        key,
-        name: file.into(),
-    })
+    raw_ext(oid::ADMISSION, false, admission.to_der().map_err(|_| KeyError::Encode)?)
 }
 
 /// Issues a leaf from `ca` as `spec` says, with a fresh key.
@@ -293,8 +295,7 @@ pub(super) fn issue_leaf<R: CryptoRng + ?Sized>(
     spec: &CertSpec,
     rng: &mut R,
 ) -> Result<Issued, KeyError> {
-    let key = PrivateKey::generate(options.algorithm, rng)?;
-    let rsa = key.algorithm() == KeyAlgorithm::Rsa;
+    let rsa = options.algorithm == KeyAlgorithm::Rsa;
     let t = spec.cert_type;
     let usages: &[KeyUsages] = match t {
         CertType::HciOsig | CertType::FdOsig => &[KeyUsages::NonRepudiation],
@@ -318,52 +319,33 @@ pub(super) fn issue_leaf<R: CryptoRng + ?Sized>(
         CertType::AkAut => Some(vec![KP_CLIENT_AUTH, KP_SERVER_AUTH]),
         _ => None,
     };
-    let mut extensions = leaf_common_extensions(&key, &ca.certificate, usages, Some(spec.written_type))?;
-    if let Some(eku) = eku {
-        extensions.push(ext(&ExtendedKeyUsage(eku), false)?);
-    }
-    let admission = Admission {
-        professions: vec![ProfessionInfo {
-            items: vec![spec.profession_item.clone()],
-            oids: vec![spec.profession],
-            registration_number: spec.telematik_id.clone(),
-        }],
-    };
-    extensions.push(raw_ext(
-        oid::ADMISSION,
-        false,
-        admission.to_der().map_err(|_| KeyError::Encode)?,
-    )?);
     let aia = AuthorityInfoAccessSyntax(vec![AccessDescription {
         access_method: oid::AD_OCSP,
         access_location: GeneralName::UniformResourceIdentifier(
             der::asn1::Ia5String::new(&options.ocsp_url).map_err(|_| KeyError::Encode)?,
         ),
     }]);
-    extensions.push(ext(&aia, false)?);
+    let extensions = |key: &PrivateKey| {
+        let mut extensions = leaf_common_extensions(key, &ca.certificate, usages, Some(spec.written_type))?;
+        if let Some(eku) = eku {
+            extensions.push(ext(&ExtendedKeyUsage(eku), false)?);
+        }
+        extensions.push(admission_ext(
+            &spec.profession_item,
+            spec.profession,
+            spec.telematik_id.clone(),
+        )?);
+        extensions.push(ext(&aia, false)?);
+        Ok(extensions)
+    };
     let subject = name(&format!(
         "C=DE,O={},CN={}",
         escape(&spec.organization),
         escape(&spec.common_name)
     ))?;
-    let cert = sign(
-        options,
-        &Tbs {
-            subject: &subject,
-            issuer: ca.certificate.subject(),
-            key: &key,
-            not_before: spec.not_before,
-            not_after: spec.not_after,
-            extensions,
-        },
-        &ca.key,
-        rng,
-    )?;
-    Ok(Issued {
-        certificate: cert,
-        key,
-        name: t.label().to_ascii_lowercase().replace('.', "-"),
-    })
+    let file = t.label().to_ascii_lowercase().replace('.', "-");
+    let validity = (spec.not_before, spec.not_after);
+    issue(options, Some(ca), &subject, validity, extensions, &file, rng)
 }
 
 fn escape(value: &str) -> String {
@@ -599,7 +581,11 @@ pub(super) fn files(pki: &TestPki) -> Result<Vec<(String, String)>, KeyError> {
             c.serial_hex(),
             c.not_before(),
             c.not_after(),
-            pki.status_of(c.serial_number()),
+            if kind == "root" || kind == "ca" {
+                "-".to_string()
+            } else {
+                pki.status_of(c.serial_number()).to_string()
+            },
         ));
         Ok(())
     };
