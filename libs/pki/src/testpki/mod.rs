@@ -272,3 +272,62 @@ impl TestPki {
         build::files(self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::oid::Institution;
+
+    fn pki() -> &'static TestPki {
+        static P: OnceLock<TestPki> = OnceLock::new();
+        P.get_or_init(|| {
+            let options = TestPkiOptions::new(KeyAlgorithm::EcP256).leaf_types(&[CertType::HciOsig]);
+            TestPki::build(&options, &mut rand_core::UnwrapErr(getrandom::SysRng)).unwrap()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// What the builder writes into a certificate (names, Telematik-ID, type, profession, validity), the
+        /// parser reads back, and the certificate verifies under its CA.
+        #[test]
+        fn certificate_round_trip(
+            common_name in "[A-Za-z0-9 .,+=äöüß-]{1,40}",
+            organization in "[A-Za-z0-9 .-]{1,40}",
+            telematik_id in proptest::option::of("[0-9]-[0-9A-Za-z.-]{1,30}"),
+            t in proptest::sample::select(CertType::ALL.to_vec()),
+            profession in proptest::sample::select(Institution::ALL.to_vec()),
+            start in 0u64..2_000_000_000,
+            days in 1u64..20_000,
+        ) {
+            let pki = pki();
+            let spec = CertSpec {
+                cert_type: t,
+                written_type: t,
+                common_name: common_name.clone(),
+                organization: organization.clone(),
+                profession: profession.oid(),
+                profession_item: profession.label().into(),
+                telematik_id: telematik_id.clone(),
+                not_before: UnixTime::from_secs(start),
+                not_after: UnixTime::from_secs(start + days * DAY),
+            };
+            let issued = pki.issue(&spec, &mut rand_core::UnwrapErr(getrandom::SysRng)).unwrap();
+            let cert = Certificate::from_der(issued.certificate.der()).unwrap();
+            prop_assert_eq!(cert.common_name(), Some(common_name));
+            prop_assert_eq!(cert.subject().organization().unwrap().map(|o| o.value().into_owned()), Some(organization));
+            prop_assert_eq!(cert.telematik_id().map(str::to_string), telematik_id);
+            prop_assert_eq!(cert.cert_types(), vec![t]);
+            prop_assert_eq!(cert.institutions(), vec![profession]);
+            prop_assert_eq!(cert.not_before(), spec.not_before);
+            prop_assert_eq!(cert.not_after(), spec.not_after);
+            let issuer = &pki.issuer_of(t).certificate;
+            prop_assert_eq!(cert.verify_signed_by(issuer, &crate::RUST_CRYPTO), Ok(()));
+        }
+    }
+}
