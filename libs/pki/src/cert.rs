@@ -66,6 +66,11 @@ impl Certificate {
         if inner.signature_algorithm() != inner.tbs_certificate().signature() {
             return Err(ParseError::SignatureAlgorithmMismatch);
         }
+        // A signature BIT STRING with unused bits would let the same signature ride on differently encoded
+        // (differently fingerprinted) certificates.
+        if inner.signature().as_bytes().is_none() {
+            return Err(ParseError::Der(der::Tag::BitString.value_error().into()));
+        }
         let tbs = tbs_range(der)?;
         let exts = Extensions::read(&inner)?;
         Ok(Certificate {
@@ -88,6 +93,11 @@ impl Certificate {
     /// Parses a PEM bundle of one or more `CERTIFICATE` blocks (text between blocks is ignored, as in
     /// OpenSSL bundles), at most [`MAX_PEM_CERTS`].
     pub fn parse_pem_bundle(pem: &str) -> Result<Vec<Self>, ParseError> {
+        Self::parse_pem_bundle_max(pem, MAX_PEM_CERTS)
+    }
+
+    /// [`Certificate::parse_pem_bundle`] with another limit on the number of certificates (trust stores).
+    pub fn parse_pem_bundle_max(pem: &str, max: usize) -> Result<Vec<Self>, ParseError> {
         const BEGIN: &str = "-----BEGIN ";
         let mut certs = Vec::new();
         let mut rest = pem;
@@ -100,8 +110,15 @@ impl Certificate {
                 .find("-----")
                 .map(|i| end_marker + 9 + i + 5)
                 .ok_or_else(|| ParseError::Pem("unterminated END line".into()))?;
-            if certs.len() == MAX_PEM_CERTS {
-                return Err(ParseError::TooMany { max: MAX_PEM_CERTS });
+            if certs.len() == max {
+                return Err(ParseError::TooMany { max });
+            }
+            // Base64 carries 3 bytes in 4 characters: refuse oversize blocks before decoding them.
+            if after_end / 4 * 3 > MAX_CERT_LEN + 1024 {
+                return Err(ParseError::TooLarge {
+                    len: after_end / 4 * 3,
+                    max: MAX_CERT_LEN,
+                });
             }
             let (label, der) =
                 der::pem::decode_vec(&block.as_bytes()[..after_end]).map_err(|e| ParseError::Pem(e.to_string()))?;
@@ -214,7 +231,8 @@ impl Certificate {
 
     /// The signature value.
     pub fn signature(&self) -> &[u8] {
-        self.inner.signature().raw_bytes()
+        // Parsing refused signatures with unused bits, so `as_bytes` is always `Some` here.
+        self.inner.signature().as_bytes().unwrap_or_default()
     }
 
     /// Checks that `issuer`'s key signed this certificate. Names are not compared here (see [`crate::path`]).

@@ -181,7 +181,8 @@ impl SignatureAlgorithm {
                 .as_ref()
                 .is_some_and(|m| m.oid == MGF1 && m.parameters.as_ref().is_some_and(is_sha256));
             let salt_ok = params.salt_len == Some(PSS_SALT_LEN as u32);
-            let trailer_ok = params.trailer.is_none_or(|t| t == 1);
+            // trailerField has the DEFAULT 1, which DER leaves out: an explicit value is not DER.
+            let trailer_ok = params.trailer.is_none();
             return if hash_ok && mgf_ok && salt_ok && trailer_ok {
                 Ok(SignatureAlgorithm::RsaPssSha256)
             } else {

@@ -236,14 +236,37 @@ pub enum OcspError {
     /// The signer is neither the issuing CA, nor delegated by it, nor a configured responder.
     #[error("the OCSP response is signed by an unauthorized responder")]
     UnauthorizedResponder,
-    /// The delegated responder certificate is not valid now.
-    #[error("the delegated responder certificate is not valid now")]
+    /// The responder certificate (delegated or configured) is not valid now.
+    #[error("the responder certificate is not valid now")]
     ResponderExpired,
+    /// The request's certificate was not issued by the CA the response is checked against.
+    #[error("the request is about a certificate of another issuer")]
+    IssuerMismatch,
+    /// A critical extension that is not understood (RFC 6960 §4.4).
+    #[error("OCSP message or responder certificate has unknown critical extension {0}")]
+    UnknownCriticalExtension(ObjectIdentifier),
+    /// `nextUpdate` lies before `thisUpdate`.
+    #[error("OCSP nextUpdate lies before thisUpdate")]
+    InconsistentTimes,
+    /// A `successful` response without `responseBytes`.
+    #[error("OCSP response says successful but carries no response")]
+    MissingResponseBytes,
+    /// `ResponseData` of a version other than v1.
+    #[error("unsupported OCSP response version {0}")]
+    Version(u8),
+    /// More entries than accepted.
+    #[error("more than {max} {what} in one OCSP message")]
+    TooMany {
+        /// What was counted.
+        what: &'static str,
+        /// The limit.
+        max: usize,
+    },
     /// The response's signature does not verify.
     #[error("OCSP response signature: {0}")]
     Signature(SignatureError),
-    /// `thisUpdate` lies in the future beyond the allowed skew.
-    #[error("OCSP thisUpdate {0} lies in the future")]
+    /// `thisUpdate` or `producedAt` lies in the future beyond the allowed skew.
+    #[error("OCSP response time {0} lies in the future")]
     NotYetValid(UnixTime),
     /// `nextUpdate` has passed, or the response is older than the maximum age.
     #[error("OCSP response is stale (thisUpdate {this_update})")]

@@ -69,6 +69,7 @@ impl PrivateKey {
     /// Reads an unencrypted PKCS#8 key in PEM (`-----BEGIN PRIVATE KEY-----`).
     pub fn from_pkcs8_pem(pem: &str) -> Result<Self, KeyError> {
         let (label, der) = der::pem::decode_vec(pem.as_bytes()).map_err(|_| KeyError::Malformed)?;
+        let der = Zeroizing::new(der);
         if label != "PRIVATE KEY" {
             return Err(KeyError::Malformed);
         }

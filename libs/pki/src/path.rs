@@ -20,6 +20,9 @@ use crate::error::{ParseError, PathError, TypeList};
 use crate::oid::CertType;
 use crate::{Certificate, UnixTime};
 
+/// Most trust anchors read from one PEM bundle (a TSL extract holds dozens of CAs).
+pub const MAX_ANCHORS: usize = 1024;
+
 /// Longest path accepted by default (end-entity plus intermediates, not counting the anchor).
 pub const DEFAULT_MAX_PATH_LEN: usize = 6;
 
@@ -203,7 +206,7 @@ impl TrustAnchors {
 
     /// Reads a PEM bundle of anchors.
     pub fn from_pem(pem: &str) -> Result<Self, ParseError> {
-        Ok(Self::new(Certificate::parse_pem_bundle(pem)?))
+        Ok(Self::new(Certificate::parse_pem_bundle_max(pem, MAX_ANCHORS)?))
     }
 
     /// The anchors.
@@ -270,14 +273,10 @@ impl TrustAnchors {
         provider: &dyn CryptoProvider,
         sink: &mut Sink<'_>,
     ) -> Result<ValidPath<'a>, PathError> {
-        let (certs, anchor) = match self.build(chain, policy.max_path_len) {
+        let (certs, anchor) = match self.build(chain, policy.max_path_len, provider) {
             Ok(built) => built,
-            Err(e) => {
-                let depth = match &e {
-                    PathError::NoIssuer { depth } => *depth,
-                    _ => 0,
-                };
-                let _ = sink(depth, chain.first(), Rule::Issuer, Err(e.clone()));
+            Err((e, depth, cert)) => {
+                let _ = sink(depth, cert, Rule::Issuer, Err(e.clone()));
                 return Err(e);
             }
         };
@@ -334,48 +333,91 @@ impl TrustAnchors {
                     tell!(depth, cert, Rule::ExtendedKeyUsage, result);
                 }
             } else {
-                tell!(depth, cert, Rule::CaConstraints, ca_constraints(cert, depth));
+                let below = non_self_issued_intermediates(&certs[1..depth]);
+                tell!(depth, cert, Rule::CaConstraints, ca_constraints(cert, depth, below));
                 tell!(depth, cert, Rule::KeyUsage, issuer_key_usage(cert, depth));
             }
         }
         let depth = certs.len();
         tell!(depth, anchor, Rule::Validity, validity(anchor, depth, now));
-        tell!(depth, anchor, Rule::CaConstraints, ca_constraints(anchor, depth));
+        let below = non_self_issued_intermediates(&certs[1..]);
+        tell!(depth, anchor, Rule::CaConstraints, ca_constraints(anchor, depth, below));
         Ok(ValidPath { certs, anchor })
     }
 
-    /// Finds the path: supplied certificates in order from the end-entity, and the anchor above them.
+    /// Finds the path: supplied certificates in order from the end-entity, and the anchor above them. On
+    /// failure: the error, and the depth and certificate it concerns.
+    #[allow(clippy::type_complexity)]
     fn build<'a>(
         &'a self,
         chain: &'a [Certificate],
         max_len: usize,
-    ) -> Result<(Vec<&'a Certificate>, &'a Certificate), PathError> {
-        let leaf = chain.first().ok_or(PathError::Empty)?;
+        provider: &dyn CryptoProvider,
+    ) -> Result<(Vec<&'a Certificate>, &'a Certificate), (PathError, usize, Option<&'a Certificate>)> {
+        let leaf = chain.first().ok_or((PathError::Empty, 0, None))?;
         let mut certs = vec![leaf];
         let mut used = vec![false; chain.len()];
         used[0] = true;
         loop {
             let current = certs[certs.len() - 1];
-            if let Some(anchor) = self.anchors.iter().find(|a| issued(a, current)) {
+            let anchors = self.anchors.iter().filter(|a| issued(a, current));
+            if let Some(anchor) = pick(anchors, current, provider) {
                 // A supplied copy of the anchor itself is not part of the path.
                 if certs.len() > 1 && current.der() == anchor.der() {
                     certs.pop();
                 }
                 return Ok((certs, anchor));
             }
-            let next = chain.iter().enumerate().find(|(i, c)| !used[*i] && issued(c, current));
+            let candidates = chain
+                .iter()
+                .enumerate()
+                .filter(|(i, c)| !used[*i] && issued(c, current));
+            let next = pick_indexed(candidates, current, provider);
+            let depth = certs.len() - 1;
             match next {
                 Some((i, c)) => {
                     if certs.len() == max_len {
-                        return Err(PathError::TooLong { max: max_len });
+                        return Err((PathError::TooLong { max: max_len }, depth, Some(current)));
                     }
                     used[i] = true;
                     certs.push(c);
                 }
-                None => return Err(PathError::NoIssuer { depth: certs.len() - 1 }),
+                None => return Err((PathError::NoIssuer { depth }, depth, Some(current))),
             }
         }
     }
+}
+
+/// The issuer among name-matching candidates: the only one, or when several share the name (a re-keyed CA
+/// without key identifiers), the first whose key verifies `cert`'s signature, else the first.
+fn pick<'a>(
+    candidates: impl Iterator<Item = &'a Certificate>,
+    cert: &Certificate,
+    provider: &dyn CryptoProvider,
+) -> Option<&'a Certificate> {
+    pick_indexed(candidates.enumerate(), cert, provider).map(|(_, c)| c)
+}
+
+fn pick_indexed<'a>(
+    candidates: impl Iterator<Item = (usize, &'a Certificate)>,
+    cert: &Certificate,
+    provider: &dyn CryptoProvider,
+) -> Option<(usize, &'a Certificate)> {
+    let all: Vec<(usize, &Certificate)> = candidates.collect();
+    match all.as_slice() {
+        [] => None,
+        [one] => Some(*one),
+        several => several
+            .iter()
+            .find(|(_, c)| cert.verify_signed_by(c, provider).is_ok())
+            .or(several.first())
+            .copied(),
+    }
+}
+
+/// RFC 5280 §6.1.4 (l): self-issued intermediates do not count against a pathLenConstraint.
+fn non_self_issued_intermediates(certs: &[&Certificate]) -> usize {
+    certs.iter().filter(|c| !c.is_self_issued()).count()
 }
 
 /// Whether `issuer` may have issued `cert`: names match, and key identifiers too where both carry one.
@@ -405,12 +447,12 @@ fn validity(cert: &Certificate, depth: usize, now: UnixTime) -> Result<(), PathE
     }
 }
 
-/// A CA at `depth` signs `depth - 1` certificates below it that are not the end-entity; its
-/// pathLenConstraint bounds those (RFC 5280 §4.2.1.9).
-fn ca_constraints(cert: &Certificate, depth: usize) -> Result<(), PathError> {
+/// A CA at `depth` has `below` non-self-issued intermediates between itself and the end-entity; its
+/// pathLenConstraint bounds those (RFC 5280 §4.2.1.9, §6.1.4).
+fn ca_constraints(cert: &Certificate, depth: usize, below: usize) -> Result<(), PathError> {
     match cert.basic_constraints() {
         Some(bc) if bc.ca => match bc.path_len_constraint {
-            Some(max) if depth.saturating_sub(1) > usize::from(max) => Err(PathError::PathLength { depth }),
+            Some(max) if below > usize::from(max) => Err(PathError::PathLength { depth }),
             _ => Ok(()),
         },
         _ => Err(PathError::NotCa { depth }),

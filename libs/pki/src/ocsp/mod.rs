@@ -18,7 +18,7 @@ use spki::AlgorithmIdentifierOwned;
 use x509_cert::ext::Extension;
 use x509_cert::serial_number::SerialNumber;
 
-use crate::crypto::{CryptoProvider, PublicKeyRef, SHA1, SHA256};
+use crate::crypto::{CryptoProvider, SHA1, SHA256};
 use crate::error::OcspError;
 use crate::key::PrivateKey;
 use crate::oid::{KP_OCSP_SIGNING, OCSP_BASIC, OCSP_NONCE};
@@ -244,17 +244,22 @@ impl OcspRequest {
         let request = asn1::OcspRequest::from_der(der)?;
         let tbs = request.tbs_request;
         if tbs.request_list.len() > MAX_ENTRIES {
-            return Err(OcspError::Der(der::ErrorKind::Overlength.into()));
+            return Err(OcspError::TooMany {
+                what: "requests",
+                max: MAX_ENTRIES,
+            });
         }
         let cert_ids = tbs
             .request_list
             .iter()
             .filter_map(|r| CertId::from_asn1(&r.req_cert))
             .collect();
-        Ok(ParsedRequest {
-            cert_ids,
-            nonce: find_nonce(tbs.request_extensions.as_deref())?,
-        })
+        let nonce = find_nonce(tbs.request_extensions.as_deref())?;
+        // RFC 8954 §2.1: responders reject nonces longer than 32 octets.
+        if nonce.as_ref().is_some_and(|n| n.is_empty() || n.len() > 32) {
+            return Err(OcspError::NonceLength);
+        }
+        Ok(ParsedRequest { cert_ids, nonce })
     }
 }
 
@@ -378,12 +383,18 @@ pub fn verify_response(
     policy: &ResponsePolicy,
     provider: &dyn CryptoProvider,
 ) -> Result<OcspVerdict, OcspError> {
+    // The caller's request must be about a certificate of `issuer`, or a response authorized by `issuer`
+    // would settle another CA's certificate.
+    if !request.cert_id.is_issued_by(issuer) {
+        return Err(OcspError::IssuerMismatch);
+    }
     let parsed = OcspResponse::parse(response)?;
     let basic = parsed.basic.ok_or(OcspError::Status(parsed.status))?;
     let data = &basic.data;
 
     // Who signed, and is it allowed to?
     let signer = authorize(&basic, issuer, trusted_responders, now, provider)?;
+    refuse_unknown_critical(data.response_extensions.as_deref())?;
 
     // The answer for the certificate asked about.
     let single = data
@@ -391,10 +402,18 @@ pub fn verify_response(
         .iter()
         .find(|r| CertId::from_asn1(&r.cert_id).as_ref() == Some(&request.cert_id))
         .ok_or(OcspError::NoMatchingResponse)?;
+    refuse_unknown_critical(single.single_extensions.as_deref())?;
     let this_update = UnixTime::from(single.this_update);
     let next_update = single.next_update.map(UnixTime::from);
+    let produced_at = UnixTime::from(data.produced_at);
     if this_update > now.plus(policy.clock_skew) {
         return Err(OcspError::NotYetValid(this_update));
+    }
+    if produced_at > now.plus(policy.clock_skew) {
+        return Err(OcspError::NotYetValid(produced_at));
+    }
+    if next_update.is_some_and(|next| next < this_update) {
+        return Err(OcspError::InconsistentTimes);
     }
     let fresh = match next_update {
         Some(next) => now <= next.plus(policy.clock_skew),
@@ -417,7 +436,7 @@ pub fn verify_response(
         status,
         this_update,
         next_update,
-        produced_at: UnixTime::from(data.produced_at),
+        produced_at,
         signer,
     })
 }
@@ -441,23 +460,27 @@ fn authorize(
     provider: &dyn CryptoProvider,
 ) -> Result<Signer, OcspError> {
     let id = &basic.data.responder_id;
-    let check = |key: PublicKeyRef<'_>| {
+    let check = |cert: &Certificate| {
+        let key = cert.public_key().map_err(OcspError::Signature)?;
         provider
             .verify(basic.signature_algorithm, key, &basic.tbs, &basic.signature)
             .map_err(OcspError::Signature)
     };
     if responder_id_matches(id, issuer) {
-        check(issuer.public_key().map_err(OcspError::Signature)?)?;
+        check(issuer)?;
         return Ok(Signer::Issuer);
     }
-    if let Some((i, responder)) = trusted.iter().enumerate().find(|(_, c)| responder_id_matches(id, c)) {
-        if !responder.is_valid_at(now) {
-            return Err(OcspError::ResponderExpired);
+    // Every candidate is tried (a renewed signer may share its predecessor's name); the error of the last
+    // one that matched the responder ID is reported when none verifies.
+    let mut last_error = None;
+    for (i, responder) in trusted.iter().enumerate().filter(|(_, c)| responder_id_matches(id, c)) {
+        match responder_usable(responder, now).and_then(|()| check(responder)) {
+            Ok(()) => return Ok(Signer::Configured(i)),
+            Err(e) => last_error = Some(e),
         }
-        check(responder.public_key().map_err(OcspError::Signature)?)?;
-        return Ok(Signer::Configured(i));
     }
     for responder in basic.certs.iter().filter(|c| responder_id_matches(id, c)) {
+        // RFC 6960 §4.2.2.2: issued by the CA that issued the certificate in question, with id-kp-OCSPSigning.
         let delegated = responder.issuer() == issuer.subject()
             && responder
                 .extended_key_usage()
@@ -466,13 +489,39 @@ fn authorize(
         if !delegated {
             continue;
         }
-        if !responder.is_valid_at(now) {
-            return Err(OcspError::ResponderExpired);
+        match responder_usable(responder, now).and_then(|()| check(responder)) {
+            Ok(()) => return Ok(Signer::Delegated),
+            Err(e) => last_error = Some(e),
         }
-        check(responder.public_key().map_err(OcspError::Signature)?)?;
-        return Ok(Signer::Delegated);
     }
-    Err(OcspError::UnauthorizedResponder)
+    Err(last_error.unwrap_or(OcspError::UnauthorizedResponder))
+}
+
+/// A responder certificate may sign now: valid, no unknown critical extension, digitalSignature if it
+/// restricts its key usage.
+fn responder_usable(cert: &Certificate, now: UnixTime) -> Result<(), OcspError> {
+    if !cert.is_valid_at(now) {
+        return Err(OcspError::ResponderExpired);
+    }
+    if let Some(oid) = cert.unknown_critical_extensions().first() {
+        return Err(OcspError::UnknownCriticalExtension(*oid));
+    }
+    if cert.key_usage().is_some() && !cert.has_key_usage(x509_cert::ext::pkix::KeyUsages::DigitalSignature) {
+        return Err(OcspError::UnauthorizedResponder);
+    }
+    Ok(())
+}
+
+/// RFC 6960 §4.4: extensions are ignored unless critical; the only one understood here is the nonce.
+fn refuse_unknown_critical(exts: Option<&[Extension]>) -> Result<(), OcspError> {
+    match exts
+        .unwrap_or_default()
+        .iter()
+        .find(|e| e.critical && e.extn_id != OCSP_NONCE)
+    {
+        Some(e) => Err(OcspError::UnknownCriticalExtension(e.extn_id)),
+        None => Ok(()),
+    }
 }
 
 /// A parsed (not yet verified) OCSP response.
@@ -506,7 +555,7 @@ impl OcspResponse {
         let status = outer.response_status;
         let bytes = match (status, outer.response_bytes) {
             (ResponseStatus::SUCCESSFUL, Some(bytes)) => bytes,
-            (ResponseStatus::SUCCESSFUL, None) => return Err(OcspError::Der(der::ErrorKind::Failed.into())),
+            (ResponseStatus::SUCCESSFUL, None) => return Err(OcspError::MissingResponseBytes),
             (_, _) => return Ok(OcspResponse { status, basic: None }),
         };
         if bytes.response_type != OCSP_BASIC {
@@ -515,17 +564,28 @@ impl OcspResponse {
         let basic = asn1::BasicOcspResponse::from_der(bytes.response.as_bytes())?;
         let tbs = basic.tbs_response_data.to_der()?;
         let data = asn1::ResponseData::from_der(&tbs)?;
+        if data.version != 0 {
+            return Err(OcspError::Version(data.version));
+        }
         if data.responses.len() > MAX_ENTRIES {
-            return Err(OcspError::Der(der::ErrorKind::Overlength.into()));
+            return Err(OcspError::TooMany {
+                what: "single responses",
+                max: MAX_ENTRIES,
+            });
         }
         let embedded = basic.certs.unwrap_or_default();
         if embedded.len() > MAX_RESPONSE_CERTS {
-            return Err(OcspError::Der(der::ErrorKind::Overlength.into()));
+            return Err(OcspError::TooMany {
+                what: "embedded certificates",
+                max: MAX_RESPONSE_CERTS,
+            });
         }
+        // Responders may embed their whole chain; a certificate we cannot read can never be the delegated
+        // signer, so it is left out rather than failing a response the issuer itself may have signed.
         let certs = embedded
             .iter()
-            .map(|c| Ok(Certificate::from_der(&c.to_der()?)?))
-            .collect::<Result<Vec<_>, OcspError>>()?;
+            .filter_map(|c| Certificate::from_der(&c.to_der().ok()?).ok())
+            .collect();
         let signature_algorithm =
             SignatureAlgorithm::from_algorithm_identifier(&basic.signature_algorithm).map_err(OcspError::Signature)?;
         let signature = basic
@@ -583,6 +643,7 @@ pub struct ResponseBuilder<'a> {
     algorithm: SignatureAlgorithm,
     embed_cert: bool,
     by_key: bool,
+    extensions: Vec<Extension>,
 }
 
 impl<'a> ResponseBuilder<'a> {
@@ -595,6 +656,7 @@ impl<'a> ResponseBuilder<'a> {
             algorithm: key.default_signature_algorithm(),
             embed_cert: false,
             by_key: false,
+            extensions: Vec::new(),
         }
     }
 
@@ -613,6 +675,12 @@ impl<'a> ResponseBuilder<'a> {
     /// Names the responder by key hash instead of by name.
     pub fn responder_id_by_key(mut self, by_key: bool) -> Self {
         self.by_key = by_key;
+        self
+    }
+
+    /// Adds a response extension (besides the nonce).
+    pub fn extension(mut self, extension: Extension) -> Self {
+        self.extensions.push(extension);
         self
     }
 
@@ -655,7 +723,11 @@ impl<'a> ResponseBuilder<'a> {
             responder_id,
             produced_at: produced_at.to_generalized_time()?,
             responses,
-            response_extensions: nonce.map(nonce_extension).transpose()?.map(|e| vec![e]),
+            response_extensions: {
+                let mut exts: Vec<Extension> = nonce.map(nonce_extension).transpose()?.into_iter().collect();
+                exts.extend(self.extensions.iter().cloned());
+                (!exts.is_empty()).then_some(exts)
+            },
         };
         let tbs = data.to_der()?;
         let signature = self
@@ -821,6 +893,27 @@ mod tests {
             let parsed = OcspRequest::parse(req.der()).unwrap();
             prop_assert_eq!(parsed.cert_ids, vec![req.cert_id().clone()]);
             prop_assert_eq!(parsed.nonce, nonce);
+        }
+
+        /// RFC 8954 §2.1: nonces of more than 32 octets are refused, and the responder answers
+        /// malformedRequest.
+        #[test]
+        fn oversized_nonces_are_malformed_requests(len in 33usize..200) {
+            let pki = pki();
+            let id = CertId::new(&pki.leaf(CertType::NkVpn).certificate, &pki.component_ca().certificate, CertIdHash::Sha1).unwrap();
+            let request = asn1::OcspRequest {
+                tbs_request: asn1::TbsRequest {
+                    version: 0,
+                    requestor_name: None,
+                    request_list: vec![asn1::Request { req_cert: id.to_asn1().unwrap(), single_request_extensions: None }],
+                    request_extensions: Some(vec![nonce_extension(&vec![7u8; len]).unwrap()]),
+                },
+                optional_signature: None,
+            };
+            let der = request.to_der().unwrap();
+            prop_assert_eq!(OcspRequest::parse(&der).unwrap_err(), OcspError::NonceLength);
+            let answer = pki.ocsp_respond(&der, pki.now(), &mut rand_core::UnwrapErr(getrandom::SysRng)).unwrap();
+            prop_assert_eq!(OcspResponse::parse(&answer).unwrap().status, ResponseStatus::MALFORMED_REQUEST);
         }
 
         /// Error statuses, named or not, round-trip.

@@ -246,3 +246,105 @@ fn request_round_trip() {
     assert_eq!(parsed.nonce.as_deref(), Some(&b"n"[..]));
     assert_eq!(req.cert_id().issuer_name_hash.len(), 20);
 }
+
+#[test]
+fn unknown_critical_extensions_are_refused() {
+    let pki = pki(KeyAlgorithm::EcP256);
+    let leaf = &pki.leaf(CertType::NkVpn).certificate;
+    let ca = pki.component_ca();
+    let req = OcspRequest::new(leaf, &ca.certificate, CertIdHash::Sha1, None).unwrap();
+    let ext = |critical| x509_cert::ext::Extension {
+        extn_id: der::asn1::ObjectIdentifier::new_unwrap("1.2.3.4.5.6.7"),
+        critical,
+        extn_value: der::asn1::OctetString::new(vec![5, 0]).unwrap(),
+    };
+    let st = statuses(pki, leaf, CertIdHash::Sha1);
+    let policy = ResponsePolicy::default();
+    for critical in [false, true] {
+        let resp = ResponseBuilder::new(&ca.key, &ca.certificate)
+            .extension(ext(critical))
+            .build(&st, None, pki.now(), &mut rng())
+            .unwrap();
+        let result = ocsp::verify_response(&resp, &req, &ca.certificate, &[], pki.now(), &policy, &RUST_CRYPTO);
+        if critical {
+            assert!(
+                matches!(result, Err(OcspError::UnknownCriticalExtension(_))),
+                "{result:?}"
+            );
+        } else {
+            assert!(result.is_ok(), "{result:?}");
+        }
+    }
+}
+
+#[test]
+fn a_renewed_configured_responder_with_the_same_name_is_found() {
+    let pki = pki(KeyAlgorithm::EcP256);
+    let leaf = &pki.leaf(CertType::NkVpn).certificate;
+    let ca = pki.component_ca();
+    let responder = pki.ocsp_responder(pki.smcb_ca());
+    // An expired predecessor with the same name (and another key) listed first.
+    let mut spec = CertSpec::typical(CertType::FdSig, pki.now(), "x");
+    spec.organization = "gematik GmbH NOT-VALID".into();
+    spec.common_name = responder.certificate.common_name().unwrap();
+    spec.not_before = pki.now().minus(400 * 86_400);
+    spec.not_after = pki.now().minus(86_400);
+    let old = pki.issue_by(pki.smcb_ca(), &spec, &mut rng()).unwrap();
+    assert_eq!(old.certificate.subject(), responder.certificate.subject());
+    let req = OcspRequest::new(leaf, &ca.certificate, CertIdHash::Sha1, None).unwrap();
+    let resp = ResponseBuilder::new(&responder.key, &responder.certificate)
+        .build(&statuses(pki, leaf, CertIdHash::Sha1), None, pki.now(), &mut rng())
+        .unwrap();
+    let policy = ResponsePolicy::default();
+    let trusted = [old.certificate.clone(), responder.certificate.clone()];
+    let v = ocsp::verify_response(&resp, &req, &ca.certificate, &trusted, pki.now(), &policy, &RUST_CRYPTO).unwrap();
+    assert_eq!(v.signer, Signer::Configured(1));
+    // With only the expired one configured, the error says so.
+    let only_old = [old.certificate.clone()];
+    assert_eq!(
+        ocsp::verify_response(
+            &resp,
+            &req,
+            &ca.certificate,
+            &only_old,
+            pki.now(),
+            &policy,
+            &RUST_CRYPTO
+        )
+        .unwrap_err(),
+        OcspError::ResponderExpired
+    );
+}
+
+#[test]
+fn inconsistent_times_and_foreign_requests() {
+    let pki = pki(KeyAlgorithm::EcP256);
+    let leaf = &pki.leaf(CertType::NkVpn).certificate;
+    let ca = pki.component_ca();
+    let req = OcspRequest::new(leaf, &ca.certificate, CertIdHash::Sha1, None).unwrap();
+    let mut st = statuses(pki, leaf, CertIdHash::Sha1);
+    st[0].next_update = Some(pki.now().minus(100));
+    let resp = ResponseBuilder::new(&ca.key, &ca.certificate)
+        .build(&st, None, pki.now(), &mut rng())
+        .unwrap();
+    let policy = ResponsePolicy::default();
+    assert_eq!(
+        ocsp::verify_response(&resp, &req, &ca.certificate, &[], pki.now(), &policy, &RUST_CRYPTO).unwrap_err(),
+        OcspError::InconsistentTimes
+    );
+    // producedAt in the future.
+    let st = statuses(pki, leaf, CertIdHash::Sha1);
+    let resp = ResponseBuilder::new(&ca.key, &ca.certificate)
+        .build(&st, None, pki.now().plus(3600), &mut rng())
+        .unwrap();
+    assert_eq!(
+        ocsp::verify_response(&resp, &req, &ca.certificate, &[], pki.now(), &policy, &RUST_CRYPTO).unwrap_err(),
+        OcspError::NotYetValid(pki.now().plus(3600))
+    );
+    // A request about a component-CA certificate checked against the SMC-B CA.
+    let smcb = &pki.smcb_ca().certificate;
+    assert_eq!(
+        ocsp::verify_response(&resp, &req, smcb, &[], pki.now(), &policy, &RUST_CRYPTO).unwrap_err(),
+        OcspError::IssuerMismatch
+    );
+}

@@ -269,3 +269,42 @@ fn the_report_lists_every_rule_and_every_failure() {
     assert_eq!(expired, vec![0, 1, 2]);
     assert!(matches!(bad.verdict, Err(PathError::Expired { depth: 0, .. })));
 }
+
+#[test]
+fn the_report_names_the_certificate_whose_issuer_is_missing() {
+    let pki = pki(tiwire_pki::KeyAlgorithm::EcBrainpoolP256r1);
+    let leaf = pki.leaf(CertType::NkVpn);
+    let unrelated = TrustAnchors::new(vec![pki.smcb_ca().certificate.clone()]);
+    let report = unrelated.report(&pki.chain(leaf), pki.now(), &ValidationPolicy::any_type(), &RUST_CRYPTO);
+    assert_eq!(report.verdict, Err(PathError::NoIssuer { depth: 1 }));
+    assert_eq!(report.checks.len(), 1);
+    assert!(
+        report.checks[0].subject.contains("GEM.KOMP-CA"),
+        "{:?}",
+        report.checks[0]
+    );
+}
+
+#[test]
+fn signatures_with_unused_bits_and_oversized_pem_are_refused() {
+    let pki = pki(tiwire_pki::KeyAlgorithm::EcP256);
+    let cert = &pki.leaf(CertType::NkVpn).certificate;
+    let mut der = cert.der().to_vec();
+    let unused_bits_at = der.len() - cert.signature().len() - 1;
+    assert_eq!(der[unused_bits_at], 0);
+    der[unused_bits_at] = 1;
+    assert!(Certificate::from_der(&der).is_err());
+
+    let huge = format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        "A".repeat(1 << 20)
+    );
+    assert!(matches!(
+        Certificate::parse_pem_bundle(&huge),
+        Err(tiwire_pki::ParseError::TooLarge { .. })
+    ));
+    // Trust stores may hold more certificates than one presented chain.
+    let many = pki.root().certificate.to_pem().repeat(40);
+    assert_eq!(TrustAnchors::from_pem(&many).unwrap().certificates().len(), 40);
+    assert!(Certificate::parse_pem_bundle(&many).is_err());
+}
