@@ -306,6 +306,9 @@ pub enum KeyError {
     /// Signing failed.
     #[error("signing failed")]
     Sign,
+    /// The scheme draws randomness (RSASSA-PSS salt) and none was given.
+    #[error("this signature scheme needs a random number generator")]
+    NeedsRandomness,
     /// Encoding the key failed.
     #[error("encoding the key failed")]
     Encode,

@@ -122,6 +122,18 @@ impl PrivateKey {
         message: &[u8],
         rng: &mut R,
     ) -> Result<Vec<u8>, KeyError> {
+        if let (SignatureAlgorithm::RsaPssSha256, Inner::Rsa(k)) = (algorithm, &self.0) {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(message);
+            let pss = rsa::Pss::<sha2::Sha256>::new_with_salt(PSS_SALT_LEN);
+            return k.sign_with_rng(rng, pss, &digest).map_err(|_| KeyError::Sign);
+        }
+        self.sign_deterministic(algorithm, message)
+    }
+
+    /// Signs without randomness: ECDSA (RFC 6979) and RSASSA-PKCS1-v1_5. RSASSA-PSS draws its salt at
+    /// random and needs [`PrivateKey::sign`].
+    pub fn sign_deterministic(&self, algorithm: SignatureAlgorithm, message: &[u8]) -> Result<Vec<u8>, KeyError> {
         let key = self.algorithm();
         if !algorithm.fits(key) {
             return Err(KeyError::KeyMismatch { algorithm, key });
@@ -148,9 +160,7 @@ impl PrivateKey {
                 use sha2::Digest;
                 let digest = sha2::Sha256::digest(message);
                 match algorithm {
-                    SignatureAlgorithm::RsaPssSha256 => {
-                        k.sign_with_rng(rng, rsa::Pss::<sha2::Sha256>::new_with_salt(PSS_SALT_LEN), &digest)
-                    }
+                    SignatureAlgorithm::RsaPssSha256 => return Err(KeyError::NeedsRandomness),
                     _ => k.sign(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), &digest),
                 }
                 .map_err(|_| KeyError::Sign)
