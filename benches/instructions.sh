@@ -18,3 +18,8 @@ print(f"{alg:10} chain of 3: {chain_val / chain_raw:5.3f}x of 2 raw verification
 print(f"{alg:10} OCSP:       {ocsp_ver / ocsp_raw:5.3f}x of 2 raw verifications ({ocsp_ver // 20:,} vs {ocsp_raw // 20:,} instructions)")
 PY
 done
+valgrind --tool=callgrind --callgrind-out-file="$out/passport.cg" target/release/pki-instructions passport 2>/dev/null
+callgrind_annotate --inclusive=yes --threshold=100 "$out/passport.cg" 2>/dev/null >"$out/passport.txt"
+raw=$(grep -E "pki_instructions::passport_raw( |$|\[)" "$out/passport.txt" | head -1 | awk '{gsub(",", "", $1); print $1}')
+ver=$(grep -E "pki_instructions::passport_verify( |$|\[)" "$out/passport.txt" | head -1 | awk '{gsub(",", "", $1); print $1}')
+python3 -c "import sys; r, v = int(sys.argv[1]), int(sys.argv[2]); print(f'passport   token:      {v / r:5.3f}x of 1 raw ES256 verification ({v // 20:,} vs {r // 20:,} instructions)')" "$raw" "$ver"

@@ -63,10 +63,48 @@ fn ocsp_verify(response: &[u8], request: &OcspRequest, issuer: &Certificate, now
     }
 }
 
-/// One algorithm per process (callgrind sums a function's cost over all its calls): `brainpool`, `p256`
-/// or `rsa`.
+#[inline(never)]
+fn passport_raw(input: &[u8], sig: &[u8], key: tiwire_pki::PublicKeyRef<'_>) {
+    for _ in 0..ROUNDS {
+        RUST_CRYPTO
+            .verify(
+                tiwire_pki::SignatureAlgorithm::EcdsaSha256Fixed,
+                key,
+                black_box(input),
+                sig,
+            )
+            .expect("verifies");
+    }
+}
+
+#[inline(never)]
+fn passport_verify(token: &str, signer: &tiwire_passport::TrustedSigner, now: UnixTime) {
+    let policy = tiwire_passport::VerifyPolicy::default();
+    for _ in 0..ROUNDS {
+        let passport = tiwire_passport::Passport::parse(black_box(token)).expect("parses");
+        black_box(passport.verify_with(signer, now, &policy, &RUST_CRYPTO).expect("valid"));
+    }
+}
+
+fn passport() {
+    let f = tiwire_benches::passport_fixture();
+    let token = f.token();
+    let (input, sig) = token.rsplit_once('.').expect("three segments");
+    let sig = {
+        use base64ct::{Base64UrlUnpadded, Encoding};
+        Base64UrlUnpadded::decode_vec(sig).expect("base64")
+    };
+    let signer = tiwire_passport::TrustedSigner::validate(&f.chain(), &f.anchors, f.now, &RUST_CRYPTO).expect("signer");
+    let key = signer.certificate().public_key().expect("key");
+    passport_raw(input.as_bytes(), &sig, key);
+    passport_verify(&token, &signer, f.now);
+}
+
+/// One algorithm per process (callgrind sums a function's cost over all its calls): `brainpool`, `p256`,
+/// `rsa`, or `passport`.
 fn main() {
     let alg = match std::env::args().nth(1).as_deref() {
+        Some("passport") => return passport(),
         Some("p256") => KeyAlgorithm::EcP256,
         Some("rsa") => KeyAlgorithm::Rsa,
         _ => KeyAlgorithm::EcBrainpoolP256r1,

@@ -4,6 +4,7 @@
 //! input was read and a check failed), 2 usage or input error.
 #![allow(clippy::print_stdout)]
 
+mod passport;
 mod pki;
 
 use std::process::ExitCode;
@@ -23,6 +24,9 @@ enum Group {
     /// TI certificates: inspect, verify chains, make a test PKI.
     #[command(subcommand)]
     Pki(pki::Command),
+    /// PASSporTs (RFC 8225, TI-Messenger): inspect, verify, issue.
+    #[command(subcommand)]
+    Passport(passport::Command),
 }
 
 /// What a command tells `main` to exit with.
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.group {
         Group::Pki(cmd) => pki::run(cmd),
+        Group::Passport(cmd) => passport::run(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -109,7 +109,7 @@ fn clock() -> UnixTime {
     )
 }
 
-fn parse_time(s: Option<&str>) -> Result<UnixTime, InputError> {
+pub(crate) fn parse_time(s: Option<&str>) -> Result<UnixTime, InputError> {
     match s {
         None => Ok(clock()),
         Some(s) => {
@@ -121,7 +121,7 @@ fn parse_time(s: Option<&str>) -> Result<UnixTime, InputError> {
     }
 }
 
-fn read_certs(path: &Path) -> Result<Vec<Certificate>, InputError> {
+pub(crate) fn read_certs(path: &Path) -> Result<Vec<Certificate>, InputError> {
     let bytes = std::fs::read(path).map_err(|e| InputError(format!("{}: {e}", path.display())))?;
     Certificate::parse_any(&bytes).map_err(|e| InputError(format!("{}: {e}", path.display())))
 }

@@ -114,3 +114,113 @@ fn usage_errors_exit_2() {
     assert_eq!(tiwire(&["pki", "inspect", "/nonexistent.pem"]).status.code(), Some(2));
     assert_eq!(tiwire(&["nope"]).status.code(), Some(2));
 }
+
+#[test]
+fn passport_issue_inspect_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = tiwire(&[
+        "pki",
+        "test-pki",
+        d,
+        "--algorithm",
+        "p256",
+        "--now",
+        "2026-06-01T00:00:00Z",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let p = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    let out = tiwire(&[
+        "passport",
+        "issue",
+        "--key",
+        &p("c-fd-sig-tim.key.pem"),
+        "--x5u",
+        "https://tim.example.org/p.pem",
+        "--orig",
+        "@a:tim.example.org",
+        "--dest",
+        "@b:tim.example.org",
+        "--iat",
+        "1780272000",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+
+    let out = tiwire(&["passport", "inspect", &token]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["header"]["alg"], "ES256");
+    assert_eq!(json["claims"]["orig"]["uri"], "matrix:u/a:tim.example.org");
+
+    let verify = |chain: &str, extra: &[&str]| {
+        let mut args: Vec<String> = [
+            "passport",
+            "verify",
+            &token,
+            "--chain",
+            &p(chain),
+            "--anchor",
+            &p("root-ca.pem"),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.extend(["--now".to_string(), "2026-06-01T00:05:00Z".to_string()]);
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        tiwire(&args)
+    };
+    let ok = verify(
+        "c-fd-sig-tim.chain.pem",
+        &[
+            "--inviter",
+            "@a:tim.example.org",
+            "--invitee",
+            "@b:tim.example.org",
+            "--strict",
+        ],
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    let swapped = verify(
+        "c-fd-sig-tim.chain.pem",
+        &["--inviter", "@b:tim.example.org", "--invitee", "@a:tim.example.org"],
+    );
+    assert_eq!(swapped.status.code(), Some(1));
+    assert!(text(&swapped).contains("orig is not the inviter"), "{}", text(&swapped));
+    let wrong_role = verify("c-fd-sig.chain.pem", &[]);
+    assert_eq!(wrong_role.status.code(), Some(1));
+    let other_host = verify("c-fd-sig-tim.chain.pem", &["--x5u-host", "elsewhere.example"]);
+    assert_eq!(other_host.status.code(), Some(1));
+    assert_eq!(
+        tiwire(&[
+            "passport",
+            "verify",
+            "not-a-token",
+            "--chain",
+            &p("c-fd-sig-tim.chain.pem"),
+            "--anchor",
+            &p("root-ca.pem")
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(
+        tiwire(&[
+            "passport",
+            "issue",
+            "--key",
+            &p("index.tsv"),
+            "--x5u",
+            "https://x.org/c",
+            "--orig",
+            "@a:x.org",
+            "--dest",
+            "@b:x.org"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(tiwire(&["passport", "inspect", "a.b"]).status.code(), Some(2));
+}

@@ -1,7 +1,7 @@
 //! Why a PASSporT was refused, split by cause. `Display` names what failed and never echoes more than a
 //! short excerpt of what a peer sent (no MXIDs or tokens in logs, ML-123619).
 
-use tiwire_pki::{ParseError, PathError};
+use tiwire_pki::PathError;
 
 /// The segment of a token an error concerns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,15 +110,15 @@ pub enum Unsupported {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CertificateProblem {
-    /// The fetched chain is not PEM certificates.
-    #[error("chain: {0}")]
-    Parse(ParseError),
     /// Not a valid C.FD.SIG (role oid_tim, digitalSignature) path now.
     #[error("{0}")]
     Path(PathError),
-    /// Not valid at the token's `iat`.
-    #[error("at iat: {0}")]
-    AtIssue(PathError),
+    /// The validated signer's path is not valid at `now` any more.
+    #[error("signer path expired or not yet valid")]
+    Expired,
+    /// The signer's path was not valid at the token's `iat`.
+    #[error("signer path not valid at iat")]
+    NotValidAtIssue,
     /// The key is not on P-256, so it cannot have made an ES256 signature.
     #[error("signer key is not P-256")]
     NotP256,

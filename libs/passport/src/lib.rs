@@ -8,6 +8,7 @@
 //! - [`Passport::certificate_url`] → the caller resolves the certificate (fetch or the Registrierungs-Dienst's
 //!   copy) → [`Passport::verify`]: x5u policy, `iat` window, the chain as C.FD.SIG with role `oid_tim` at
 //!   `now` and at `iat` (tiwire-pki), ES256 over the received signing input (64-byte r‖s only).
+//!   Proxies validate a signer once ([`TrustedSigner`]) and call [`Passport::verify_with`] per token.
 //! - [`VerifiedPassport::authorizes_invite`]: does it let inviter X invite Y?
 //! - [`issue`]: canonical JSON (RFC 8225 §9), deterministic ECDSA (RFC 6979).
 //!
@@ -58,4 +59,4 @@ pub use error::{CertificateProblem, Malformed, Part, PartyMismatch, PassportErro
 pub use issue::{IssueError, issue};
 pub use matrix::{matrix_uri, user_from_matrix_uri};
 pub use token::{Claims, CompactJws, Header, Identity, MAX_DEST, MAX_IDENTITY_LEN, MAX_TOKEN_LEN, Passport};
-pub use verify::{DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE, VerifiedPassport, VerifyPolicy, X5uPolicy};
+pub use verify::{DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE, TrustedSigner, VerifiedPassport, VerifyPolicy, X5uPolicy};

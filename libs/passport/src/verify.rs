@@ -118,6 +118,62 @@ impl VerifiedPassport {
     }
 }
 
+/// A PASSporT signer whose chain was validated once: a C.FD.SIG with role `oid_tim` and digitalSignature,
+/// on P-256, leading to a trust anchor. Proxies keep these per x5u (the Registrierungs-Dienst distributes
+/// the certificates) so each token costs one ES256 verification. Signatures, constraints and roles do not
+/// change with time, so validity at any instant is the intersection of the path's validity windows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedSigner {
+    certificate: Certificate,
+    not_before: UnixTime,
+    not_after: UnixTime,
+}
+
+impl TrustedSigner {
+    /// Validates `chain` (end-entity first) against `anchors` at `now`.
+    pub fn validate(
+        chain: &[Certificate],
+        anchors: &TrustAnchors,
+        now: UnixTime,
+        provider: &dyn CryptoProvider,
+    ) -> Result<Self, CertificateProblem> {
+        let rules = ValidationPolicy::for_type(CertType::FdSig)
+            .with_profession(Role::Tim.oid())
+            .with_key_usage(KeyUsages::DigitalSignature);
+        let path = anchors
+            .validate(chain, now, &rules, provider)
+            .map_err(CertificateProblem::Path)?;
+        let certificate = path.end_entity().clone();
+        if certificate.public_key().map(|k| k.algorithm) != Ok(tiwire_pki::KeyAlgorithm::EcP256) {
+            return Err(CertificateProblem::NotP256);
+        }
+        let all = path
+            .certificates()
+            .iter()
+            .copied()
+            .chain(core::iter::once(path.anchor()));
+        let (mut not_before, mut not_after) = (UnixTime::from_secs(0), UnixTime::from_secs(u64::MAX));
+        for c in all {
+            not_before = not_before.max(c.not_before());
+            not_after = not_after.min(c.not_after());
+        }
+        Ok(TrustedSigner {
+            certificate,
+            not_before,
+            not_after,
+        })
+    }
+
+    /// The signer's certificate.
+    pub fn certificate(&self) -> &Certificate {
+        &self.certificate
+    }
+
+    fn valid_at(&self, t: UnixTime) -> bool {
+        self.not_before <= t && t <= self.not_after
+    }
+}
+
 impl Passport {
     /// The certificate URL the caller must resolve, once it passed the x5u policy.
     pub fn certificate_url(&self, policy: &X5uPolicy) -> Result<&str, PassportError> {
@@ -126,13 +182,26 @@ impl Passport {
     }
 
     /// Verifies the token with the signer chain the caller resolved for [`Passport::certificate_url`]
-    /// (end-entity first): x5u policy, canonical form (strict mode), `iat` window, the chain to `anchors`
-    /// as a C.FD.SIG with role `oid_tim` and digitalSignature both at `now` and at `iat`, a P-256 key, and
-    /// the ES256 signature over the received signing input.
+    /// (end-entity first): [`TrustedSigner::validate`] at `now`, then [`Passport::verify_with`].
     pub fn verify(
         self,
         chain: &[Certificate],
         anchors: &TrustAnchors,
+        now: UnixTime,
+        policy: &VerifyPolicy,
+        provider: &dyn CryptoProvider,
+    ) -> Result<VerifiedPassport, PassportError> {
+        policy.x5u.check(&self.header.x5u)?;
+        let signer = TrustedSigner::validate(chain, anchors, now, provider)?;
+        self.verify_with(&signer, now, policy, provider)
+    }
+
+    /// Verifies the token with an already validated signer: x5u policy, canonical form (strict mode), `iat`
+    /// window, the signer's path valid at `now` and at `iat`, and the ES256 signature over the received
+    /// signing input.
+    pub fn verify_with(
+        self,
+        signer: &TrustedSigner,
         now: UnixTime,
         policy: &VerifyPolicy,
         provider: &dyn CryptoProvider,
@@ -156,18 +225,20 @@ impl Passport {
                 max_future: policy.max_future,
             });
         }
-        let rules = ValidationPolicy::for_type(CertType::FdSig)
-            .with_profession(Role::Tim.oid())
-            .with_key_usage(KeyUsages::DigitalSignature);
-        let path = anchors
-            .validate(chain, now, &rules, provider)
-            .map_err(CertificateProblem::Path)?;
-        anchors
-            .validate(chain, UnixTime::from_secs(iat), &rules, provider)
-            .map_err(CertificateProblem::AtIssue)?;
-        let signer = path.end_entity().clone();
-        let key = signer.public_key().map_err(|_| CertificateProblem::NotP256)?;
+        if !signer.valid_at(now) {
+            return Err(CertificateProblem::Expired.into());
+        }
+        if !signer.valid_at(UnixTime::from_secs(iat)) {
+            return Err(CertificateProblem::NotValidAtIssue.into());
+        }
+        let key = signer
+            .certificate
+            .public_key()
+            .map_err(|_| CertificateProblem::NotP256)?;
         self.jws.verify_es256(key, provider)?;
-        Ok(VerifiedPassport { passport: self, signer })
+        Ok(VerifiedPassport {
+            passport: self,
+            signer: signer.certificate.clone(),
+        })
     }
 }

@@ -137,3 +137,43 @@ proptest! {
         prop_assert_eq!(tiwire_passport::user_from_matrix_uri(&matrix_uri(&a)).unwrap(), a);
     }
 }
+
+/// The signer is validated once; each token then costs one signature check, and a token issued before the
+/// signer's certificate was valid is refused even while the certificate is valid now.
+#[test]
+fn trusted_signer_once_then_per_token() {
+    let f = fixture();
+    let signer = tiwire_passport::TrustedSigner::validate(&f.chain(), &f.anchors, f.pki.now(), &RUST_CRYPTO).unwrap();
+    let policy = VerifyPolicy::default();
+    for _ in 0..3 {
+        Passport::parse(&f.token())
+            .unwrap()
+            .verify_with(&signer, f.pki.now(), &policy, &RUST_CRYPTO)
+            .unwrap();
+    }
+    let a = UserId::parse("@a:tim.example.org").unwrap();
+    let before = f.signer.certificate.not_before().as_secs() - 10;
+    let early = issue(&f.header(), &Claims::ti_messenger(&a, &a, before), &f.signer.key).unwrap();
+    let now = UnixTime::from_secs(before + 20);
+    assert_eq!(
+        Passport::parse(&early)
+            .unwrap()
+            .verify_with(&signer, now, &policy, &RUST_CRYPTO)
+            .unwrap_err(),
+        tiwire_passport::CertificateProblem::NotValidAtIssue.into()
+    );
+    let later = f.signer.certificate.not_after().plus(1);
+    let token = issue(
+        &f.header(),
+        &Claims::ti_messenger(&a, &a, later.as_secs()),
+        &f.signer.key,
+    )
+    .unwrap();
+    assert_eq!(
+        Passport::parse(&token)
+            .unwrap()
+            .verify_with(&signer, later, &policy, &RUST_CRYPTO)
+            .unwrap_err(),
+        tiwire_passport::CertificateProblem::Expired.into()
+    );
+}

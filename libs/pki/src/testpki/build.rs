@@ -169,6 +169,17 @@ pub(super) fn build<R: CryptoRng + ?Sized>(options: &TestPkiOptions, rng: &mut R
         };
         leaves.push((*t, issue_leaf(options, ca, &spec, rng)?));
     }
+    let passport_signer = match options.leaf_types.contains(&CertType::FdSig) {
+        true => {
+            let mut spec = CertSpec::typical(CertType::FdSig, now, &options.telematik_id);
+            spec.common_name = "PASSporT-Service tiwire TEST-ONLY".into();
+            (spec.profession, spec.profession_item) = (Role::Tim.oid(), Role::Tim.label().into());
+            let mut issued = issue_leaf(options, &component_ca, &spec, rng)?;
+            issued.name = "c-fd-sig-tim".into();
+            Some(issued)
+        }
+        false => None,
+    };
     let mut variants = Vec::new();
     if options.leaf_types.contains(&CertType::NkVpn) {
         for v in Variant::ALL {
@@ -200,6 +211,7 @@ pub(super) fn build<R: CryptoRng + ?Sized>(options: &TestPkiOptions, rng: &mut R
         smcb_ocsp,
         leaves,
         variants,
+        passport_signer,
     })
 }
 
@@ -597,6 +609,9 @@ pub(super) fn files(pki: &TestPki) -> Result<Vec<(String, String)>, KeyError> {
     for (_, leaf) in &pki.leaves {
         add(&mut files, leaf, "leaf", Some(pki.chain(leaf)))?;
     }
+    if let Some(signer) = &pki.passport_signer {
+        add(&mut files, signer, "leaf", Some(pki.chain(signer)))?;
+    }
     for (_, v) in &pki.variants {
         add(&mut files, v, "variant", Some(pki.chain(v)))?;
     }
@@ -608,6 +623,7 @@ pub(super) fn files(pki: &TestPki) -> Result<Vec<(String, String)>, KeyError> {
             .iter()
             .map(|(_, i)| i)
             .chain(pki.variants.iter().map(|(_, i)| i))
+            .chain(pki.passport_signer.iter())
             .chain([&pki.component_ocsp, &pki.smcb_ocsp])
             .filter(|i| i.certificate.issuer() == ca.certificate.subject());
         for i in issued_here {

@@ -104,6 +104,7 @@ pub struct TestPki {
     smcb_ocsp: Issued,
     leaves: Vec<(CertType, Issued)>,
     variants: Vec<(Variant, Issued)>,
+    passport_signer: Option<Issued>,
 }
 
 impl TestPki {
@@ -164,6 +165,13 @@ impl TestPki {
         &self.leaves
     }
 
+    /// The TI-Messenger PASSporT-Service's C.FD.SIG (role `oid_tim`, file `c-fd-sig-tim`), made when C.FD.SIG
+    /// is among the leaf types. (The C.FD.SIG leaf itself carries `oid_vzd_ti`, like the VZD's federation list
+    /// signer.) ES256 PASSporTs need the P-256 PKI.
+    pub fn passport_signer(&self) -> Option<&Issued> {
+        self.passport_signer.as_ref()
+    }
+
     /// The failing variants (revoked, expired, not yet valid, wrong type).
     pub fn variants(&self) -> &[(Variant, Issued)] {
         &self.variants
@@ -219,6 +227,7 @@ impl TestPki {
             .chain(core::iter::once(&self.smcb_ocsp))
             .chain(self.leaves.iter().map(|(_, i)| i))
             .chain(self.variants.iter().map(|(_, i)| i))
+            .chain(self.passport_signer.iter())
             .any(|i| i.certificate.serial_number() == serial);
         if known { CertStatus::Good } else { CertStatus::Unknown }
     }
