@@ -7,24 +7,16 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand_core::UnwrapErr;
 use std::hint::black_box;
+use tiwire_benches::raw_verify;
 use tiwire_pki::crypto::CryptoProvider;
 use tiwire_pki::ocsp::{self, CertIdHash, OcspRequest, ResponsePolicy};
 use tiwire_pki::path::{TrustAnchors, ValidationPolicy};
 use tiwire_pki::testpki::{TestPki, TestPkiOptions};
-use tiwire_pki::{CertType, Certificate, KeyAlgorithm, RUST_CRYPTO};
+use tiwire_pki::{CertType, KeyAlgorithm, RUST_CRYPTO};
 
 fn pki(alg: KeyAlgorithm) -> TestPki {
     let options = TestPkiOptions::new(alg).leaf_types(&[CertType::NkVpn]);
     TestPki::build(&options, &mut UnwrapErr(getrandom::SysRng)).expect("test PKI")
-}
-
-/// Verifies `cert`'s signature with `issuer`'s key: what a chain validation cannot avoid.
-fn raw_verify(cert: &Certificate, issuer: &Certificate) {
-    let alg = cert.signature_algorithm().expect("algorithm");
-    let key = issuer.public_key().expect("key");
-    RUST_CRYPTO
-        .verify(alg, key, cert.tbs_der(), cert.signature())
-        .expect("verifies");
 }
 
 fn chain_validation(c: &mut Criterion) {

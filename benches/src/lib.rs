@@ -6,6 +6,20 @@ use tiwire_pki::path::TrustAnchors;
 use tiwire_pki::testpki::{Issued, TestPki, TestPkiOptions};
 use tiwire_pki::{CertType, Certificate, KeyAlgorithm, UnixTime};
 
+/// Verifies `cert`'s signature with `issuer`'s key through the default provider: the raw cost a chain
+/// validation cannot avoid, the baseline of the pki benches.
+pub fn raw_verify(cert: &Certificate, issuer: &Certificate) {
+    use tiwire_pki::crypto::CryptoProvider;
+    let result = match (cert.signature_algorithm(), issuer.public_key()) {
+        (Ok(alg), Ok(key)) => tiwire_pki::RUST_CRYPTO.verify(alg, key, cert.tbs_der(), cert.signature()),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    #[allow(clippy::panic)] // a baseline that does not verify measures nothing
+    if let Err(e) = result {
+        panic!("baseline signature does not verify: {e}");
+    }
+}
+
 /// A PASSporT-Service signer in a P-256 test PKI, with a token to verify.
 #[derive(Debug)]
 pub struct PassportFixture {

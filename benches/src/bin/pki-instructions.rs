@@ -9,6 +9,7 @@
 use std::hint::black_box;
 
 use rand_core::UnwrapErr;
+use tiwire_benches::raw_verify;
 use tiwire_pki::crypto::CryptoProvider;
 use tiwire_pki::ocsp::{self, CertIdHash, OcspRequest, ResponsePolicy};
 use tiwire_pki::path::{TrustAnchors, ValidationPolicy};
@@ -16,14 +17,6 @@ use tiwire_pki::testpki::{TestPki, TestPkiOptions};
 use tiwire_pki::{CertType, Certificate, KeyAlgorithm, RUST_CRYPTO, UnixTime};
 
 const ROUNDS: usize = 20;
-
-fn raw_verify(cert: &Certificate, issuer: &Certificate) {
-    let alg = cert.signature_algorithm().expect("algorithm");
-    let key = issuer.public_key().expect("key");
-    RUST_CRYPTO
-        .verify(alg, key, cert.tbs_der(), cert.signature())
-        .expect("verifies");
-}
 
 #[inline(never)]
 fn chain_raw(chain: &[Certificate], root: &Certificate) {

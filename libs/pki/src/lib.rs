@@ -9,7 +9,7 @@
 //!   errors saying which rule failed and a report listing every rule.
 //! - [`ocsp`]: RFC 6960 requests and verified responses. The caller does the HTTP.
 //! - [`CryptoProvider`]: signature verification behind one trait; [`RustCrypto`] (P-256, brainpoolP256r1,
-//!   RSA PKCS#1 v1.5 and PSS, all with SHA-256) is the default; feature `aws-lc-rs` adds [`AwsLc`] for P-256
+//!   RSA PKCS#1 v1.5 and PSS, all with SHA-256) is the default; feature `aws-lc-rs` adds `AwsLc` for P-256
 //!   and RSA.
 //! - [`PrivateKey`]: generate, read, write and sign, for issuers (PASSporT, OCSP responders, tests).
 //! - feature `test-pki`: a realistic TI test PKI in memory and an OCSP responder function.

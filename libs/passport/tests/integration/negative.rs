@@ -46,23 +46,7 @@ fn the_negative_table() {
     assert!(non_canonical_b64.ends_with('0'));
     non_canonical_b64.pop();
     non_canonical_b64.push('1');
-    let der_sig = {
-        let raw = Base64UrlUnpadded::decode_vec(s).unwrap();
-        let int = |b: &[u8]| {
-            let mut v = b.iter().skip_while(|x| **x == 0).copied().collect::<Vec<u8>>();
-            if v[0] & 0x80 != 0 {
-                v.insert(0, 0);
-            }
-            let mut out = vec![2, v.len() as u8];
-            out.extend(v);
-            out
-        };
-        let mut body = int(&raw[..32]);
-        body.extend(int(&raw[32..]));
-        let mut der = vec![0x30, body.len() as u8];
-        der.extend(body);
-        b64(&der)
-    };
+    let der_sig = b64(&crate::openssl::rs_to_der(&Base64UrlUnpadded::decode_vec(s).unwrap()));
     let now = f.pki.now().as_secs().to_string();
     let huge = "x".repeat(10 * 1024 * 1024);
     let nested = format!("{}{}", "[".repeat(300), "]".repeat(300));

@@ -19,7 +19,7 @@ fn der_int(b: &[u8]) -> Vec<u8> {
     out
 }
 
-fn rs_to_der(rs: &[u8]) -> Vec<u8> {
+pub(crate) fn rs_to_der(rs: &[u8]) -> Vec<u8> {
     let mut body = der_int(&rs[..32]);
     body.extend(der_int(&rs[32..]));
     let mut der = vec![0x30, body.len() as u8];
