@@ -2,6 +2,8 @@
 
 use core::str::FromStr;
 
+use const_oid::AssociatedOid;
+
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, OctetString};
 use der::{Decode, Encode, Sequence};
 use rand_core::CryptoRng;
@@ -246,7 +248,10 @@ fn issue<R: CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<Issued, KeyError> {
     let key = PrivateKey::generate(options.algorithm, rng)?;
-    let extensions = extensions(&key)?;
+    let mut extensions = extensions(&key)?;
+    if !options.key_identifiers {
+        extensions.retain(|e| e.extn_id != SubjectKeyIdentifier::OID && e.extn_id != AuthorityKeyIdentifier::OID);
+    }
     let (issuer_name, issuer_key) = match issuer {
         Some(i) => (i.certificate.subject(), &i.key),
         None => (subject, &key),

@@ -35,6 +35,7 @@ pub struct TestPkiOptions {
     ocsp_url: String,
     leaf_types: Vec<CertType>,
     telematik_id: String,
+    key_identifiers: bool,
 }
 
 impl TestPkiOptions {
@@ -48,6 +49,7 @@ impl TestPkiOptions {
             ocsp_url: "http://ocsp.tiwire.test/ocsp".into(),
             leaf_types: CertType::ALL.to_vec(),
             telematik_id: "1-2-ARZT-tiwire-test-01".into(),
+            key_identifiers: true,
         }
     }
 
@@ -72,6 +74,13 @@ impl TestPkiOptions {
     /// The Telematik-ID of the SMC-B leaves (C.HCI.*).
     pub fn telematik_id(mut self, id: &str) -> Self {
         self.telematik_id = id.into();
+        self
+    }
+
+    /// Leaves out subject and authority key identifiers (as some older CAs do), so that issuers can be told
+    /// apart only by name and signature.
+    pub fn without_key_identifiers(mut self) -> Self {
+        self.key_identifiers = false;
         self
     }
 

@@ -308,3 +308,33 @@ fn signatures_with_unused_bits_and_oversized_pem_are_refused() {
     assert_eq!(TrustAnchors::from_pem(&many).unwrap().certificates().len(), 40);
     assert!(Certificate::parse_pem_bundle(&many).is_err());
 }
+
+/// Two anchors with the same name and no key identifiers (a re-keyed root, as in older TSLs): path
+/// building picks the one whose key verifies, whichever comes first.
+#[test]
+fn same_named_anchors_without_key_identifiers_are_told_apart_by_signature() {
+    use tiwire_pki::testpki::{TestPki, TestPkiOptions};
+    let options = TestPkiOptions::new(tiwire_pki::KeyAlgorithm::EcP256)
+        .leaf_types(&[CertType::NkVpn])
+        .without_key_identifiers();
+    let a = TestPki::build(&options, &mut rng()).unwrap();
+    let b = TestPki::build(&options, &mut rng()).unwrap();
+    assert_eq!(a.root().certificate.subject(), b.root().certificate.subject());
+    assert_eq!(a.root().certificate.subject_key_id(), None);
+    let chain = a.chain(a.leaf(CertType::NkVpn));
+    let policy = ValidationPolicy::for_type(CertType::NkVpn);
+    for order in [
+        vec![b.root().certificate.clone(), a.root().certificate.clone()],
+        vec![a.root().certificate.clone(), b.root().certificate.clone()],
+    ] {
+        let anchors = TrustAnchors::new(order);
+        let path = anchors.validate(&chain, a.now(), &policy, &RUST_CRYPTO).unwrap();
+        assert_eq!(path.anchor(), &a.root().certificate);
+    }
+    // Only the other root: the names match, the signature does not.
+    let wrong = TrustAnchors::new(vec![b.root().certificate.clone()]);
+    assert!(matches!(
+        wrong.validate(&chain, a.now(), &policy, &RUST_CRYPTO),
+        Err(PathError::Signature { depth: 1, .. })
+    ));
+}
