@@ -54,6 +54,17 @@ fn openssl(args: &[&str], dir: &std::path::Path) -> (bool, String) {
     )
 }
 
+/// `openssl dgst` checking `sig.der` over `input` with `pub.pem`.
+const DGST_VERIFY: [&str; 7] = [
+    "dgst",
+    "-sha256",
+    "-verify",
+    "pub.pem",
+    "-signature",
+    "sig.der",
+    "input",
+];
+
 #[test]
 fn tokens_we_issue_verify_with_openssl() {
     let f = fixture();
@@ -73,33 +84,11 @@ fn tokens_we_issue_verify_with_openssl() {
         rs_to_der(&Base64UrlUnpadded::decode_vec(sig).unwrap()),
     )
     .unwrap();
-    let (ok, text) = openssl(
-        &[
-            "dgst",
-            "-sha256",
-            "-verify",
-            "pub.pem",
-            "-signature",
-            "sig.der",
-            "input",
-        ],
-        d,
-    );
+    let (ok, text) = openssl(&DGST_VERIFY, d);
     assert!(ok && text.contains("Verified OK"), "{text}");
     // And a changed input does not.
     std::fs::write(d.join("input"), format!("{input}x")).unwrap();
-    let (ok, _) = openssl(
-        &[
-            "dgst",
-            "-sha256",
-            "-verify",
-            "pub.pem",
-            "-signature",
-            "sig.der",
-            "input",
-        ],
-        d,
-    );
+    let (ok, _) = openssl(&DGST_VERIFY, d);
     assert!(!ok);
 }
 
