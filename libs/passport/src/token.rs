@@ -45,18 +45,28 @@ fn object(bytes: &[u8], part: Part) -> Result<Map<String, Value>, Malformed> {
 }
 
 impl CompactJws {
-    /// Splits and decodes `header.payload.signature`. The header must be a JSON object; the payload is kept
-    /// as bytes.
+    /// Splits and decodes `header.payload.signature` of at most [`MAX_TOKEN_LEN`] bytes. The header must be a
+    /// JSON object; the payload is kept as bytes.
     pub fn parse(token: &str) -> Result<Self, Malformed> {
-        if token.len() > MAX_TOKEN_LEN {
+        Self::parse_limited(token, MAX_TOKEN_LEN)
+    }
+
+    /// [`CompactJws::parse`] with another length limit, for JWS documents bigger than a PASSporT (the
+    /// signed federation list of tiwire-fedlist is megabytes long). This is the workspace's one JWS codec.
+    pub fn parse_limited(token: &str, max_len: usize) -> Result<Self, Malformed> {
+        if token.len() > max_len {
             return Err(Malformed::TooLong {
                 len: token.len(),
-                max: MAX_TOKEN_LEN,
+                max: max_len,
             });
         }
-        let segments: Vec<&str> = token.split('.').collect();
-        let [header, payload, signature] = segments.as_slice() else {
-            return Err(Malformed::Segments { found: segments.len() });
+        let mut parts = token.splitn(4, '.');
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(Malformed::Segments {
+                found: token.split('.').count(),
+            });
         };
         if payload.is_empty() {
             return Err(Malformed::Detached);

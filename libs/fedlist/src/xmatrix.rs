@@ -1,0 +1,1 @@
+//! Matrix federation request authorization (`Authorization: X-Matrix …`), owned by the X-Matrix work.
