@@ -4,6 +4,7 @@
 //! input was read and a check failed), 2 usage or input error.
 #![allow(clippy::print_stdout)]
 
+mod fedlist;
 mod passport;
 mod pki;
 
@@ -27,6 +28,9 @@ enum Group {
     /// PASSporTs (RFC 8225, TI-Messenger): inspect, verify, issue.
     #[command(subcommand)]
     Passport(passport::Command),
+    /// TI-Messenger federation lists: verify, look up a server name.
+    #[command(subcommand)]
+    Fedlist(fedlist::Command),
 }
 
 /// What a command tells `main` to exit with.
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
     let result = match cli.group {
         Group::Pki(cmd) => pki::run(cmd),
         Group::Passport(cmd) => passport::run(cmd),
+        Group::Fedlist(cmd) => fedlist::run(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -224,3 +224,80 @@ fn passport_issue_inspect_verify() {
     );
     assert_eq!(tiwire(&["passport", "inspect", "a.b"]).status.code(), Some(2));
 }
+
+const SAMPLES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/specs/ti-messenger/federation-list-samples"
+);
+
+#[test]
+fn fedlist_verify_and_contains_on_the_real_lists() {
+    let jws = format!("{SAMPLES}/signed-bp256r1-current/federationList.jws");
+    let pin = format!("{SAMPLES}/signed-bp256r1-current/VZD-FHIR-FList-Signer_TEST-ONLY.pem");
+    let at = "2026-06-01T00:00:00Z";
+    let out = tiwire(&["fedlist", "verify", &jws, "--pin", &pin, "--now", at]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("version  1650"), "{}", text(&out));
+    assert!(text(&out).contains("signed   BP256R1"), "{}", text(&out));
+
+    let out = tiwire(&[
+        "fedlist",
+        "contains",
+        &jws,
+        "--pin",
+        &pin,
+        "--now",
+        at,
+        "--json",
+        "Gematik.ujumbelabs.com:8448",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["listed"].as_bool(), report["version"].as_u64()),
+        (Some(true), Some(1650))
+    );
+    let out = tiwire(&[
+        "fedlist",
+        "contains",
+        &jws,
+        "--pin",
+        &pin,
+        "--now",
+        at,
+        "evil.example.org",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+
+    // After the signer expired: invalid. Without trust configured, or with a bad name: usage errors.
+    let out = tiwire(&[
+        "fedlist",
+        "verify",
+        &jws,
+        "--pin",
+        &pin,
+        "--now",
+        "2028-02-01T00:00:00Z",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("pinned signer not valid now"), "{}", text(&out));
+    assert_eq!(tiwire(&["fedlist", "verify", &jws]).status.code(), Some(2));
+    let out = tiwire(&["fedlist", "contains", &jws, "--pin", &pin, "--now", at, "münchen.de"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+
+    // The 2023 list: its header is refused, its decoded hashed payload reads.
+    let old = format!("{SAMPLES}/signed-hashed-2023/federationList.jws");
+    assert_eq!(
+        tiwire(&["fedlist", "verify", &old, "--pin", &pin, "--now", at])
+            .status
+            .code(),
+        Some(1)
+    );
+    let payload = format!("{SAMPLES}/signed-hashed-2023/federationList.payload.json");
+    let out = tiwire(&["fedlist", "verify", &payload]);
+    assert!(
+        text(&out).contains("HashObjects") && text(&out).contains("unsigned"),
+        "{}",
+        text(&out)
+    );
+}
