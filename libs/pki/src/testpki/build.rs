@@ -10,7 +10,7 @@ use rand_core::CryptoRng;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{
     AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies,
-    ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectKeyIdentifier, certpolicy::PolicyInformation,
+    ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName, SubjectKeyIdentifier, certpolicy::PolicyInformation,
 };
 use x509_cert::ext::{Extension, Extensions};
 use x509_cert::name::Name;
@@ -86,6 +86,9 @@ pub struct CertSpec {
     pub not_before: UnixTime,
     /// Validity end.
     pub not_after: UnixTime,
+    /// SubjectAltName entries: IP addresses where they parse as one, DNS names otherwise (TLS peers check
+    /// these, not the common name). Empty: no SubjectAltName extension.
+    pub subject_alt_names: Vec<String>,
 }
 
 impl CertSpec {
@@ -118,6 +121,12 @@ impl CertSpec {
             telematik_id: smcb.then(|| telematik_id.to_string()),
             not_before: now.minus(DAY),
             not_after: now.plus(5 * YEAR),
+            // TLS certificates of the test PKI serve on loopback.
+            subject_alt_names: if matches!(t, CertType::FdTlsS | CertType::ZdTlsS | CertType::AkAut) {
+                vec!["localhost".into(), "127.0.0.1".into(), "::1".into()]
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -353,6 +362,9 @@ pub(super) fn issue_leaf<R: CryptoRng + ?Sized>(
             spec.telematik_id.clone(),
         )?);
         extensions.push(ext(&aia, false)?);
+        if !spec.subject_alt_names.is_empty() {
+            extensions.push(ext(&subject_alt_name(&spec.subject_alt_names)?, false)?);
+        }
         Ok(extensions)
     };
     let subject = name(&format!(
@@ -363,6 +375,21 @@ pub(super) fn issue_leaf<R: CryptoRng + ?Sized>(
     let file = t.label().to_ascii_lowercase().replace('.', "-");
     let validity = (spec.not_before, spec.not_after);
     issue(options, Some(ca), &subject, validity, extensions, &file, rng)
+}
+
+fn subject_alt_name(names: &[String]) -> Result<SubjectAltName, KeyError> {
+    let general = |n: &String| -> Result<GeneralName, KeyError> {
+        Ok(match n.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(ip)) => {
+                GeneralName::IpAddress(OctetString::new(ip.octets().to_vec()).map_err(|_| KeyError::Encode)?)
+            }
+            Ok(std::net::IpAddr::V6(ip)) => {
+                GeneralName::IpAddress(OctetString::new(ip.octets().to_vec()).map_err(|_| KeyError::Encode)?)
+            }
+            Err(_) => GeneralName::DnsName(der::asn1::Ia5String::new(n).map_err(|_| KeyError::Encode)?),
+        })
+    };
+    Ok(SubjectAltName(names.iter().map(general).collect::<Result<_, _>>()?))
 }
 
 fn escape(value: &str) -> String {

@@ -334,6 +334,7 @@ mod tests {
                 telematik_id: telematik_id.clone(),
                 not_before: UnixTime::from_secs(start),
                 not_after: UnixTime::from_secs(start + days * DAY),
+                subject_alt_names: Vec::new(),
             };
             let issued = pki.issue(&spec, &mut rand_core::UnwrapErr(getrandom::SysRng)).unwrap();
             let cert = Certificate::from_der(issued.certificate.der()).unwrap();
