@@ -5,6 +5,8 @@
 //! older than `max_age` (72 h by default) gives [`Membership::Stale`], distinct from "not listed", so the
 //! daemon can tell operators why federation stopped.
 
+use std::sync::Arc;
+
 use tiwire_pki::UnixTime;
 
 use crate::error::VersionRegression;
@@ -50,10 +52,11 @@ pub enum Offer {
     Unchanged,
 }
 
-/// A federation list with its last confirmation time and the maximum age.
+/// A federation list with its last confirmation time and the maximum age. Cloning is cheap (the list is
+/// shared), so a daemon can publish a new state per confirmation without copying the list.
 #[derive(Clone, Debug)]
 pub struct FederationState {
-    list: Option<FederationList>,
+    list: Option<Arc<FederationList>>,
     confirmed_at: UnixTime,
     max_age: u64,
 }
@@ -71,7 +74,7 @@ impl FederationState {
     /// A state holding `list`, last confirmed at `confirmed_at` (e.g. restored from disk).
     pub fn with_list(list: FederationList, confirmed_at: UnixTime, max_age: u64) -> Self {
         FederationState {
-            list: Some(list),
+            list: Some(Arc::new(list)),
             confirmed_at,
             max_age,
         }
@@ -80,7 +83,7 @@ impl FederationState {
     /// Takes `list` if it is the first or newer; the same version only confirms the held one. A lower
     /// version is refused (a replayed old list must not resurrect removed domains).
     pub fn offer(&mut self, list: FederationList, now: UnixTime) -> Result<Offer, VersionRegression> {
-        let previous = self.list.as_ref().map(FederationList::version);
+        let previous = self.version();
         match previous {
             Some(current) if list.version() < current => Err(VersionRegression {
                 current,
@@ -91,7 +94,7 @@ impl FederationState {
                 Ok(Offer::Unchanged)
             }
             _ => {
-                self.list = Some(list);
+                self.list = Some(Arc::new(list));
                 self.confirmed_at = now;
                 Ok(Offer::Replaced { previous })
             }
@@ -107,12 +110,12 @@ impl FederationState {
 
     /// The held list.
     pub fn list(&self) -> Option<&FederationList> {
-        self.list.as_ref()
+        self.list.as_deref()
     }
 
     /// The held version, for the next conditional fetch (`?version=N`).
     pub fn version(&self) -> Option<u64> {
-        self.list.as_ref().map(FederationList::version)
+        self.list.as_deref().map(FederationList::version)
     }
 
     /// When the held list was last confirmed.

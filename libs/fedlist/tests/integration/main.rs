@@ -3,3 +3,4 @@
 
 mod gematik;
 mod signed;
+mod xmatrix;
