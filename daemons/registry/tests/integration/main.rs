@@ -1,0 +1,5 @@
+//! Integration tests of tiwire-registry.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod standin;
+mod story;

@@ -1,0 +1,251 @@
+//! The registry between a VZD stand-in and a proxy, over real TLS: fetch, serve 200/304/JWS, newer lists,
+//! refused lists, token renewal, the VZD going away, a restart from disk, a stale list.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hyper::Method;
+use hyper::header::{ACCEPT, HeaderName};
+use tiwire_fedlist::{DomainEntry, DomainForm, FederationList, Limits, SignerTrust, passport_certificates_json};
+use tiwire_pki::path::TrustAnchors;
+use tiwire_pki::testpki::{TestPki, TestPkiOptions};
+use tiwire_pki::{CertType, KeyAlgorithm, RUST_CRYPTO};
+use tiwire_registry::client::{HttpsClient, Response};
+use tiwire_registry::{Config, start};
+
+use crate::standin::{CLIENT_ID, SECRET, StandIn, Vzd};
+
+struct World {
+    dir: tempfile::TempDir,
+    tls: TestPki,
+    signer: TestPki,
+}
+
+impl World {
+    fn new() -> World {
+        let mut rng = tiwire_pki::rand_core::UnwrapErr(getrandom::SysRng);
+        // TLS on P-256 (rustls has no brainpool); the list signed on brainpoolP256r1 as the VZD does.
+        let tls = TestPki::build(
+            &TestPkiOptions::new(KeyAlgorithm::EcP256).leaf_types(&[CertType::FdTlsS]),
+            &mut rng,
+        )
+        .unwrap();
+        let signer = TestPki::build(
+            &TestPkiOptions::new(KeyAlgorithm::EcBrainpoolP256r1).leaf_types(&[CertType::FdSig]),
+            &mut rng,
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let server = tls.leaf(CertType::FdTlsS);
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        let chain: String = tls.chain(server).iter().map(|c| c.to_pem()).collect();
+        write("tls.pem", &chain);
+        write("tls.key", &server.key.to_pkcs8_pem().unwrap());
+        write("roots.pem", &tls.root().certificate.to_pem());
+        write("komp-ca.pem", &signer.root().certificate.to_pem());
+        write("secret", &format!("{SECRET}\n"));
+        World { dir, tls, signer }
+    }
+
+    fn list(&self, version: u64, domains: &[&str]) -> String {
+        let entries = domains.iter().map(|d| DomainEntry::new(*d)).collect();
+        let list = FederationList::new(version, DomainForm::Clear, entries).unwrap();
+        let leaf = self.signer.leaf(CertType::FdSig);
+        list.sign_jws(&leaf.key, &self.signer.chain(leaf)).unwrap()
+    }
+
+    fn config(&self, vzd: std::net::SocketAddr, extra: &str) -> Config {
+        let text = format!(
+            r#"
+listen = "127.0.0.1:0"
+state_dir = "state"
+request_check_timeout_ms = 3000
+{extra}
+[tls]
+certificate = "tls.pem"
+private_key = "tls.key"
+[vzd]
+base_url = "https://127.0.0.1:{port}/tim-provider-services"
+token_url = "https://127.0.0.1:{port}/token"
+client_id = "{CLIENT_ID}"
+client_secret_file = "secret"
+roots = "roots.pem"
+passport_certificates_path = "/PASSporTCertificates"
+timeout_secs = 5
+[signer]
+anchors = ["komp-ca.pem"]
+"#,
+            port = vzd.port()
+        );
+        Config::from_toml(&text, self.dir.path()).unwrap()
+    }
+
+    fn client(&self) -> HttpsClient {
+        HttpsClient::new(&[self.tls.root().certificate.clone()], None, Duration::from_secs(10)).unwrap()
+    }
+
+    fn trust(&self) -> SignerTrust {
+        SignerTrust::Anchors(TrustAnchors::new(vec![self.signer.root().certificate.clone()]))
+    }
+}
+
+async fn get(
+    client: &HttpsClient,
+    addr: std::net::SocketAddr,
+    path: &str,
+    headers: &[(HeaderName, String)],
+) -> Response {
+    let url = url::Url::parse(&format!("https://127.0.0.1:{}{path}", addr.port())).unwrap();
+    client
+        .request(Method::GET, &url, headers, None, 64 << 20)
+        .await
+        .unwrap()
+}
+
+fn version_of(response: &Response) -> u64 {
+    assert_eq!(response.status, 200, "{:?}", response);
+    FederationList::from_json(&response.body, &Limits::default())
+        .unwrap()
+        .version()
+}
+
+fn metric(text: &str, name: &str) -> u64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("{name} missing in\n{text}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
+    let world = World::new();
+    let state = Arc::new(Mutex::new(Vzd {
+        list: Some((10, world.list(10, &["tim.example.org", "praxis.example.de"]))),
+        passport: Some(
+            String::from_utf8(passport_certificates_json(&[world
+                .signer
+                .leaf(CertType::FdSig)
+                .certificate
+                .clone()]))
+            .unwrap(),
+        ),
+        ..Vzd::default()
+    }));
+    let server = world.tls.leaf(CertType::FdTlsS);
+    let cert: String = world.tls.chain(server).iter().map(|c| c.to_pem()).collect();
+    let key = server.key.to_pkcs8_pem().unwrap();
+    let vzd = StandIn::start("127.0.0.1:0".parse().unwrap(), &cert, &key, state.clone()).await;
+    let registry = start(world.config(vzd.addr, "")).await.unwrap();
+    let client = world.client();
+    let addr = registry.addr;
+
+    // A proxy's first request: the full list, as JSON, with its age.
+    let first = get(&client, addr, "/federation", &[]).await;
+    assert_eq!(version_of(&first), 10);
+    let list = FederationList::from_json(&first.body, &Limits::default()).unwrap();
+    assert!(list.contains("tim.example.org") && !list.contains("evil.example.org"));
+    assert!(first.headers.contains_key("age"));
+    assert_eq!(state.lock().unwrap().sig_alg.as_deref(), Some("BP256R1"));
+
+    // Unchanged: 304, and the VZD was asked (204) for this very request.
+    let asked = state.lock().unwrap().unchanged;
+    let same = get(&client, addr, "/federation?version=10", &[]).await;
+    assert_eq!(same.status, 304);
+    assert!(same.body.is_empty());
+    assert!(state.lock().unwrap().unchanged > asked);
+
+    // The signed original for proxies that verify the VZD's signature themselves.
+    let jws = get(&client, addr, "/federation", &[(ACCEPT, "application/jose".into())]).await;
+    assert_eq!(jws.headers["content-type"], "application/jose");
+    let verified = FederationList::from_jws(
+        &jws.body,
+        &world.trust(),
+        world.signer.now(),
+        &Limits::default(),
+        &RUST_CRYPTO,
+    )
+    .unwrap();
+    assert_eq!(verified.version(), 10);
+
+    // A bad query is refused; unknown paths are 404.
+    assert_eq!(get(&client, addr, "/federation?version=-3", &[]).await.status, 400);
+    assert_eq!(get(&client, addr, "/nothing", &[]).await.status, 404);
+
+    // The VZD publishes version 11: the next proxy request gets it.
+    state.lock().unwrap().list = Some((11, world.list(11, &["tim.example.org"])));
+    assert_eq!(version_of(&get(&client, addr, "/federation?version=10", &[]).await), 11);
+
+    // An older version (a replay) and a list with a broken signature are refused; 11 stays.
+    state.lock().unwrap().list = Some((20, world.list(9, &["evil.example.org"])));
+    let mut tampered = world.list(21, &["evil.example.org"]);
+    tampered.replace_range(tampered.len() - 5.., "AAAAA");
+    assert_eq!(version_of(&get(&client, addr, "/federation", &[]).await), 11);
+    state.lock().unwrap().list = Some((21, tampered));
+    assert_eq!(version_of(&get(&client, addr, "/federation", &[]).await), 11);
+
+    // The VZD revokes our token: the registry renews it once and goes on.
+    let issued = state.lock().unwrap().tokens_issued;
+    state.lock().unwrap().token = "revoked".into();
+    state.lock().unwrap().list = Some((12, world.list(12, &["tim.example.org", "neu.example.de"])));
+    assert_eq!(version_of(&get(&client, addr, "/federation?version=11", &[]).await), 12);
+    assert_eq!(state.lock().unwrap().tokens_issued, issued + 1);
+
+    // PASSporT certificates and metrics.
+    let passport = get(&client, addr, "/passport-certificates", &[]).await;
+    assert_eq!(
+        tiwire_fedlist::parse_passport_certificates(&passport.body)
+            .unwrap()
+            .len(),
+        1
+    );
+    let metrics = String::from_utf8(get(&client, addr, "/metrics", &[]).await.body.to_vec()).unwrap();
+    assert_eq!(metric(&metrics, "tiwire_registry_federation_list_version"), 12);
+    assert_eq!(metric(&metrics, "tiwire_registry_federation_list_domains"), 2);
+    assert_eq!(metric(&metrics, "tiwire_registry_federation_list_stale"), 0);
+    assert!(
+        metric(&metrics, "tiwire_registry_lists_refused_total") >= 2,
+        "{metrics}"
+    );
+    assert!(!metrics.contains("example"), "no domains in metrics");
+
+    // The VZD goes away; the registry restarts: proxies still get version 12, from disk.
+    vzd.kill();
+    registry.shutdown().await;
+    let registry = start(world.config("127.0.0.1:9".parse().unwrap(), "")).await.unwrap();
+    let after = get(&client, registry.addr, "/federation?version=11", &[]).await;
+    assert_eq!(version_of(&after), 12);
+    let metrics = String::from_utf8(get(&client, registry.addr, "/metrics", &[]).await.body.to_vec()).unwrap();
+    assert!(
+        metric(&metrics, "tiwire_registry_fetch_failures_total") >= 1,
+        "{metrics}"
+    );
+    assert_eq!(metric(&metrics, "tiwire_registry_federation_list_stale"), 0);
+    registry.shutdown().await;
+
+    // Four days without confirmation: still served (proxies see the Age), but reported stale.
+    let four_days_ago = tiwire_registry::registry::now().minus(4 * 86_400).as_secs();
+    std::fs::write(
+        world.dir.path().join("state/federation-list.confirmed-at"),
+        four_days_ago.to_string(),
+    )
+    .unwrap();
+    let registry = start(world.config("127.0.0.1:9".parse().unwrap(), "")).await.unwrap();
+    let stale = get(&client, registry.addr, "/federation", &[]).await;
+    assert_eq!(version_of(&stale), 12);
+    let age: u64 = stale.headers["age"].to_str().unwrap().parse().unwrap();
+    assert!(age >= 4 * 86_400, "{age}");
+    let metrics = String::from_utf8(get(&client, registry.addr, "/metrics", &[]).await.body.to_vec()).unwrap();
+    assert_eq!(metric(&metrics, "tiwire_registry_federation_list_stale"), 1);
+    registry.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_any_list_the_registry_says_so() {
+    let world = World::new();
+    let registry = start(world.config("127.0.0.1:9".parse().unwrap(), "check_on_request = false"))
+        .await
+        .unwrap();
+    let client = world.client();
+    assert_eq!(get(&client, registry.addr, "/federation", &[]).await.status, 503);
+    assert_eq!(get(&client, registry.addr, "/healthz", &[]).await.status, 503);
+    registry.shutdown().await;
+}
