@@ -12,6 +12,8 @@ pub mod client;
 pub mod config;
 mod http;
 pub mod registry;
+#[cfg(feature = "standin")]
+pub mod standin;
 mod store;
 pub mod vzd;
 

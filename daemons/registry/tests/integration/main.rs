@@ -1,5 +1,4 @@
 //! Integration tests of tiwire-registry.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod standin;
 mod story;

@@ -13,7 +13,7 @@ use tiwire_pki::{CertType, KeyAlgorithm, RUST_CRYPTO};
 use tiwire_registry::client::{HttpsClient, Response};
 use tiwire_registry::{Config, start};
 
-use crate::standin::{CLIENT_ID, SECRET, StandIn, Vzd};
+use tiwire_registry::standin::{CLIENT_ID, SECRET, StandIn, Vzd};
 
 struct World {
     dir: tempfile::TempDir,
@@ -133,7 +133,9 @@ async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
     let server = world.tls.leaf(CertType::FdTlsS);
     let cert: String = world.tls.chain(server).iter().map(|c| c.to_pem()).collect();
     let key = server.key.to_pkcs8_pem().unwrap();
-    let vzd = StandIn::start("127.0.0.1:0".parse().unwrap(), &cert, &key, state.clone()).await;
+    let vzd = StandIn::start("127.0.0.1:0".parse().unwrap(), &cert, &key, state.clone())
+        .await
+        .unwrap();
     let registry = start(world.config(vzd.addr, "")).await.unwrap();
     let client = world.client();
     let addr = registry.addr;

@@ -1,6 +1,7 @@
-//! A VZD stand-in over real HTTPS: the token endpoint (client credentials with HTTP Basic), the signed
-//! FederationList (`?version=N` → 204 when not newer) and the PASSporT certificates, as the OpenAPI files in
-//! `shared/specs/ti-messenger/vzd-api-*` describe them.
+//! A VZD stand-in over real HTTPS (feature `standin`): the token endpoint (client credentials with HTTP
+//! Basic), the signed FederationList (`?version=N` → 204 when not newer) and the PASSporT certificates, as the
+//! OpenAPI files in `shared/specs/ti-messenger/vzd-api-*` describe them. For the registry's tests and the
+//! quickstart; not a VZD.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -18,27 +19,29 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
-/// What the stand-in serves; tests change it while it runs.
+/// What the stand-in serves; callers change it while it runs.
 #[derive(Debug, Default)]
-pub(crate) struct Vzd {
+pub struct Vzd {
     /// The current signed list and its version.
-    pub(crate) list: Option<(u64, String)>,
+    pub list: Option<(u64, String)>,
     /// The PASSporT certificates' JSON.
-    pub(crate) passport: Option<String>,
+    pub passport: Option<String>,
     /// The bearer token currently valid.
-    pub(crate) token: String,
+    pub token: String,
     /// Tokens issued so far.
-    pub(crate) tokens_issued: usize,
+    pub tokens_issued: usize,
     /// List requests, and of those answered 204.
-    pub(crate) list_requests: usize,
+    pub list_requests: usize,
     /// Answered 204.
-    pub(crate) unchanged: usize,
+    pub unchanged: usize,
     /// The last `sigAlg` asked for.
-    pub(crate) sig_alg: Option<String>,
+    pub sig_alg: Option<String>,
 }
 
-pub(crate) const CLIENT_ID: &str = "tim-provider-tiwire";
-pub(crate) const SECRET: &str = "s3cret:with&odd=chars";
+/// The OAuth2 client id the stand-in accepts.
+pub const CLIENT_ID: &str = "tim-provider-tiwire";
+/// The OAuth2 client secret the stand-in accepts (with characters that need form encoding).
+pub const SECRET: &str = "s3cret:with&odd=chars";
 
 fn reply(status: StatusCode, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(body.into()));
@@ -55,7 +58,9 @@ async fn handle(state: Arc<Mutex<Vzd>>, request: Request<Incoming>) -> Result<Re
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let mut vzd = state.lock().unwrap();
+    let Ok(mut vzd) = state.lock() else {
+        return Ok(reply(StatusCode::INTERNAL_SERVER_ERROR, "{}"));
+    };
     match (parts.method.as_str(), parts.uri.path()) {
         ("POST", "/token") => {
             let form = |s: &str| -> String { url::form_urlencoded::byte_serialize(s.as_bytes()).collect() };
@@ -104,31 +109,34 @@ async fn handle(state: Arc<Mutex<Vzd>>, request: Request<Incoming>) -> Result<Re
 }
 
 /// A running stand-in.
-pub(crate) struct StandIn {
-    pub(crate) addr: SocketAddr,
+pub struct StandIn {
+    /// Where it listens.
+    pub addr: SocketAddr,
     task: JoinHandle<()>,
 }
 
 impl StandIn {
-    /// Serves on `addr` (port 0 for any) with the given TLS certificate and key (PEM).
-    pub(crate) async fn start(addr: SocketAddr, cert_pem: &str, key_pem: &str, state: Arc<Mutex<Vzd>>) -> StandIn {
-        let chain = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap();
-        let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).unwrap();
-        let tls = rustls::ServerConfig::builder_with_provider(tiwire_registry::client::provider())
-            .with_safe_default_protocol_versions()
-            .unwrap()
+    /// Serves on `addr` (port 0 for any) with the given TLS certificate chain and key (PEM).
+    pub async fn start(
+        addr: SocketAddr,
+        cert_pem: &str,
+        key_pem: &str,
+        state: Arc<Mutex<Vzd>>,
+    ) -> anyhow::Result<StandIn> {
+        let chain = CertificateDer::pem_slice_iter(cert_pem.as_bytes()).collect::<Result<Vec<_>, _>>()?;
+        let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes())?;
+        let tls = rustls::ServerConfig::builder_with_provider(crate::client::provider())
+            .with_safe_default_protocol_versions()?
             .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .unwrap();
+            .with_single_cert(chain, key)?;
         let acceptor = TlsAcceptor::from(Arc::new(tls));
-        let listener = TcpListener::bind(addr).await.unwrap();
-        let addr = listener.local_addr().unwrap();
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
         let shared = state;
         let task = tokio::spawn(async move {
             loop {
                 let Ok((tcp, _)) = listener.accept().await else {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                     continue;
                 };
                 let acceptor = acceptor.clone();
@@ -142,11 +150,11 @@ impl StandIn {
                 });
             }
         });
-        StandIn { addr, task }
+        Ok(StandIn { addr, task })
     }
 
     /// Stops serving: the port refuses connections from now on.
-    pub(crate) fn kill(self) {
+    pub fn kill(self) {
         self.task.abort();
     }
 }
