@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{ACCEPT, AGE, CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
+use hyper::header::{ACCEPT, AGE, ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
 use crate::registry::{Registry, now};
@@ -48,7 +48,7 @@ fn error(status: StatusCode, message: &'static str) -> Response<Full<Bytes>> {
     )
 }
 
-/// The `version` query parameter: absent, or a non-negative integer.
+/// The `version` query parameter: absent, or a non-negative `int64` (the reference API's type).
 fn known_version(query: Option<&str>) -> Result<Option<u64>, ()> {
     let mut version = None;
     for (name, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
@@ -56,7 +56,8 @@ fn known_version(query: Option<&str>) -> Result<Option<u64>, ()> {
             if version.is_some() {
                 return Err(());
             }
-            version = Some(value.parse::<u64>().map_err(|_| ())?);
+            let v = value.parse::<i64>().map_err(|_| ())?;
+            version = Some(u64::try_from(v).map_err(|_| ())?);
         }
     }
     Ok(version)
@@ -69,7 +70,12 @@ pub(crate) async fn handle(
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     if request.method() != Method::GET && request.method() != Method::HEAD {
-        return Ok(error(StatusCode::METHOD_NOT_ALLOWED, "only GET"));
+        // RFC 9110 §15.5.6: a 405 lists what is allowed.
+        let mut refused = error(StatusCode::METHOD_NOT_ALLOWED, "only GET");
+        refused
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return Ok(refused);
     }
     Ok(match request.uri().path() {
         "/federation" => federation(&registry, serving, &request).await,
@@ -191,6 +197,11 @@ mod tests {
         assert_eq!(known_version(Some("other=1&version=0")), Ok(Some(0)));
         assert_eq!(known_version(Some("version=-1")), Err(()));
         assert_eq!(known_version(Some("version=x")), Err(()));
+        assert_eq!(
+            known_version(Some("version=9223372036854775807")),
+            Ok(Some(i64::MAX as u64))
+        );
+        assert_eq!(known_version(Some("version=9223372036854775808")), Err(()));
         assert_eq!(known_version(Some("version=1&version=2")), Err(()));
     }
 }

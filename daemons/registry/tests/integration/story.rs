@@ -1,141 +1,17 @@
 //! The registry between a VZD stand-in and a proxy, over real TLS: fetch, serve 200/304/JWS, newer lists,
 //! refused lists, token renewal, the VZD going away, a restart from disk, a stale list.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use hyper::header::ACCEPT;
+use tiwire_fedlist::{FederationList, Limits};
+use tiwire_pki::RUST_CRYPTO;
+use tiwire_registry::start;
 
-use hyper::Method;
-use hyper::header::{ACCEPT, HeaderName};
-use tiwire_fedlist::{DomainEntry, DomainForm, FederationList, Limits, SignerTrust, passport_certificates_json};
-use tiwire_pki::path::TrustAnchors;
-use tiwire_pki::testpki::{TestPki, TestPkiOptions};
-use tiwire_pki::{CertType, KeyAlgorithm, RUST_CRYPTO};
-use tiwire_registry::client::{HttpsClient, Response};
-use tiwire_registry::{Config, start};
-
-use tiwire_registry::standin::{CLIENT_ID, SECRET, StandIn, Vzd};
-
-struct World {
-    dir: tempfile::TempDir,
-    tls: TestPki,
-    signer: TestPki,
-}
-
-impl World {
-    fn new() -> World {
-        let mut rng = tiwire_pki::rand_core::UnwrapErr(getrandom::SysRng);
-        // TLS on P-256 (rustls has no brainpool); the list signed on brainpoolP256r1 as the VZD does.
-        let tls = TestPki::build(
-            &TestPkiOptions::new(KeyAlgorithm::EcP256).leaf_types(&[CertType::FdTlsS]),
-            &mut rng,
-        )
-        .unwrap();
-        let signer = TestPki::build(
-            &TestPkiOptions::new(KeyAlgorithm::EcBrainpoolP256r1).leaf_types(&[CertType::FdSig]),
-            &mut rng,
-        )
-        .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let server = tls.leaf(CertType::FdTlsS);
-        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
-        let chain: String = tls.chain(server).iter().map(|c| c.to_pem()).collect();
-        write("tls.pem", &chain);
-        write("tls.key", &server.key.to_pkcs8_pem().unwrap());
-        write("roots.pem", &tls.root().certificate.to_pem());
-        write("komp-ca.pem", &signer.root().certificate.to_pem());
-        write("secret", &format!("{SECRET}\n"));
-        World { dir, tls, signer }
-    }
-
-    fn list(&self, version: u64, domains: &[&str]) -> String {
-        let entries = domains.iter().map(|d| DomainEntry::new(*d)).collect();
-        let list = FederationList::new(version, DomainForm::Clear, entries).unwrap();
-        let leaf = self.signer.leaf(CertType::FdSig);
-        list.sign_jws(&leaf.key, &self.signer.chain(leaf)).unwrap()
-    }
-
-    fn config(&self, vzd: std::net::SocketAddr, extra: &str) -> Config {
-        let text = format!(
-            r#"
-listen = "127.0.0.1:0"
-state_dir = "state"
-request_check_timeout_ms = 3000
-{extra}
-[tls]
-certificate = "tls.pem"
-private_key = "tls.key"
-[vzd]
-base_url = "https://127.0.0.1:{port}/tim-provider-services"
-token_url = "https://127.0.0.1:{port}/token"
-client_id = "{CLIENT_ID}"
-client_secret_file = "secret"
-roots = "roots.pem"
-passport_certificates_path = "/PASSporTCertificates"
-timeout_secs = 5
-[signer]
-anchors = ["komp-ca.pem"]
-"#,
-            port = vzd.port()
-        );
-        Config::from_toml(&text, self.dir.path()).unwrap()
-    }
-
-    fn client(&self) -> HttpsClient {
-        HttpsClient::new(&[self.tls.root().certificate.clone()], None, Duration::from_secs(10)).unwrap()
-    }
-
-    fn trust(&self) -> SignerTrust {
-        SignerTrust::Anchors(TrustAnchors::new(vec![self.signer.root().certificate.clone()]))
-    }
-}
-
-async fn get(
-    client: &HttpsClient,
-    addr: std::net::SocketAddr,
-    path: &str,
-    headers: &[(HeaderName, String)],
-) -> Response {
-    let url = url::Url::parse(&format!("https://127.0.0.1:{}{path}", addr.port())).unwrap();
-    client
-        .request(Method::GET, &url, headers, None, 64 << 20)
-        .await
-        .unwrap()
-}
-
-fn version_of(response: &Response) -> u64 {
-    assert_eq!(response.status, 200, "{:?}", response);
-    FederationList::from_json(&response.body, &Limits::default())
-        .unwrap()
-        .version()
-}
-
-fn metric(text: &str, name: &str) -> u64 {
-    text.lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or_else(|| panic!("{name} missing in\n{text}"))
-}
+use crate::world::{World, get, metric, version_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
     let world = World::new();
-    let state = Arc::new(Mutex::new(Vzd {
-        list: Some((10, world.list(10, &["tim.example.org", "praxis.example.de"]))),
-        passport: Some(
-            String::from_utf8(passport_certificates_json(&[world
-                .signer
-                .leaf(CertType::FdSig)
-                .certificate
-                .clone()]))
-            .unwrap(),
-        ),
-        ..Vzd::default()
-    }));
-    let server = world.tls.leaf(CertType::FdTlsS);
-    let cert: String = world.tls.chain(server).iter().map(|c| c.to_pem()).collect();
-    let key = server.key.to_pkcs8_pem().unwrap();
-    let vzd = StandIn::start("127.0.0.1:0".parse().unwrap(), &cert, &key, state.clone())
-        .await
-        .unwrap();
+    let (vzd, state) = world.vzd(10).await;
     let registry = start(world.config(vzd.addr, "")).await.unwrap();
     let client = world.client();
     let addr = registry.addr;
