@@ -48,10 +48,24 @@ pub struct Response {
     pub body: Bytes,
 }
 
-/// The rustls provider of every tiwire daemon: aws-lc-rs, TLS 1.2 and 1.3 with rustls's safe defaults
-/// (ECDHE with AES-GCM or ChaCha20-Poly1305 only).
+/// The rustls provider of every tiwire daemon: aws-lc-rs, restricted to what gemSpec_Krypt and BSI
+/// TR-02102-2 allow: TLS 1.3 with AES-GCM, TLS 1.2 with ECDHE and AES-GCM, key exchange on P-256 and P-384.
+/// (The TI also names brainpoolP256r1/P384r1 for TLS; rustls has no brainpool, so peers must offer a NIST
+/// curve and certificates on P-256 or RSA.)
 pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+    use rustls::crypto::aws_lc_rs::{cipher_suite as suite, default_provider, kx_group};
+    Arc::new(rustls::crypto::CryptoProvider {
+        cipher_suites: vec![
+            suite::TLS13_AES_256_GCM_SHA384,
+            suite::TLS13_AES_128_GCM_SHA256,
+            suite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            suite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            suite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        ],
+        kx_groups: vec![kx_group::SECP256R1, kx_group::SECP384R1],
+        ..default_provider()
+    })
 }
 
 /// An HTTPS client trusting exactly `roots`, optionally presenting a client certificate.

@@ -32,6 +32,13 @@ pub struct Config {
     /// How long a proxy request waits for that check before it is served the held list, milliseconds.
     #[serde(default = "default_request_check_timeout")]
     pub request_check_timeout_ms: u64,
+    /// A check that started less than this long ago also serves later requests, milliseconds: anonymous
+    /// load on the registry does not become load on the VZD.
+    #[serde(default = "default_request_check_min_interval")]
+    pub request_check_min_interval_ms: u64,
+    /// Most simultaneous proxy connections; more are closed at once.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
     /// The server certificate and key proxies see.
     pub tls: TlsConfig,
     /// The VZD-FHIR-Directory.
@@ -48,6 +55,10 @@ pub struct TlsConfig {
     pub certificate: PathBuf,
     /// PEM: the private key (PKCS#8).
     pub private_key: PathBuf,
+    /// PEM: CA certificates of the proxies' client certificates. When set, proxies must present one (mutual
+    /// TLS); the list names Telematik-IDs, so operators outside a closed network should set it.
+    #[serde(default)]
+    pub client_roots: Option<PathBuf>,
 }
 
 /// The VZD and how to authenticate there.
@@ -109,6 +120,12 @@ fn default_true() -> bool {
 fn default_request_check_timeout() -> u64 {
     2000
 }
+fn default_request_check_min_interval() -> u64 {
+    1000
+}
+fn default_max_connections() -> usize {
+    512
+}
 fn default_list_path() -> String {
     "/FederationList/federationList.jws".into()
 }
@@ -137,6 +154,7 @@ impl Config {
         fix(&mut config.state_dir);
         fix(&mut config.tls.certificate);
         fix(&mut config.tls.private_key);
+        config.tls.client_roots.iter_mut().for_each(fix);
         fix(&mut config.vzd.client_secret_file);
         fix(&mut config.vzd.roots);
         config.vzd.client_certificate.iter_mut().for_each(fix);
@@ -172,10 +190,23 @@ impl Config {
         if self.refresh_interval_secs == 0 || self.refresh_interval_secs > 86_400 {
             bail!("refresh_interval_secs must be between 1 and 86400 (the list is fetched at least daily)");
         }
+        if !(60..=tiwire_fedlist::DEFAULT_MAX_AGE).contains(&self.max_age_secs) {
+            bail!("max_age_secs must be between 60 and 259200 (72 h, gemSpec_TI-Messenger-FD)");
+        }
+        if !(1..=120).contains(&self.vzd.timeout_secs) {
+            bail!("vzd.timeout_secs must be between 1 and 120");
+        }
+        if self.request_check_timeout_ms > 30_000 || self.request_check_min_interval_ms > 3_600_000 {
+            bail!("request_check_timeout_ms must be at most 30000, request_check_min_interval_ms at most 3600000");
+        }
+        if self.max_connections == 0 {
+            bail!("max_connections must be at least 1");
+        }
         Ok(())
     }
 
-    /// The signer trust, read from the configured files.
+    /// The signer trust, read from the configured files. Warns about gematik TEST-ONLY certificates, which
+    /// belong in test environments only.
     pub fn signer_trust(&self) -> anyhow::Result<SignerTrust> {
         let read_all = |paths: &[PathBuf]| -> anyhow::Result<Vec<Certificate>> {
             let mut out = Vec::new();
@@ -184,6 +215,14 @@ impl Config {
             }
             Ok(out)
         };
+        for cert in read_all(&self.signer.anchors)?
+            .iter()
+            .chain(read_all(&self.signer.pinned)?.iter())
+        {
+            if cert.subject().to_string().contains("TEST-ONLY") || cert.issuer().to_string().contains("TEST-ONLY") {
+                tracing::warn!("the list signer's trust includes a TEST-ONLY certificate: test environments only");
+            }
+        }
         Ok(if self.signer.pinned.is_empty() {
             SignerTrust::Anchors(TrustAnchors::new(read_all(&self.signer.anchors)?))
         } else {
@@ -214,5 +253,14 @@ mod tests {
         assert!(Config::from_toml(&http, Path::new("/")).is_err());
         let both = sample.replace("pinned = [", "anchors = [\"ca.pem\"]\npinned = [");
         assert!(Config::from_toml(&both, Path::new("/")).is_err());
+        for bad in [
+            "max_age_secs = 999999999",
+            "max_age_secs = 0",
+            "max_connections = 0",
+            "request_check_timeout_ms = 99999",
+        ] {
+            let text = sample.replace("[tls]", &format!("{bad}\n[tls]"));
+            assert!(Config::from_toml(&text, Path::new("/")).is_err(), "{bad}");
+        }
     }
 }

@@ -12,7 +12,7 @@ use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -29,6 +29,8 @@ pub(crate) struct Serving {
     pub(crate) check_on_request: bool,
     /// How long a request waits for that.
     pub(crate) check_timeout: Duration,
+    /// A check that started less than this long ago counts for new requests too.
+    pub(crate) check_min_interval: Duration,
 }
 
 fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
@@ -96,19 +98,27 @@ async fn federation(registry: &Registry, serving: Serving, request: &Request<Inc
     let Ok(known) = known_version(request.uri().query()) else {
         return error(StatusCode::BAD_REQUEST, "version must be a non-negative integer");
     };
-    if serving.check_on_request {
-        let arrived = Instant::now();
-        match tokio::time::timeout(serving.check_timeout, registry.refresh_since(arrived)).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "check at the VZD failed; serving the held list"),
-            Err(_) => tracing::warn!("check at the VZD took too long; serving the held list"),
-        }
+    if serving.check_on_request
+        && !registry
+            .check_for_request(serving.check_timeout, serving.check_min_interval)
+            .await
+    {
+        tracing::debug!("the VZD check did not finish in time; answering from the held list");
     }
     let snapshot = registry.snapshot();
     let Some(list) = snapshot.state.list() else {
         return error(StatusCode::SERVICE_UNAVAILABLE, "no federation list yet");
     };
-    let age = snapshot.state.age(now()).unwrap_or_default();
+    let now = now();
+    let age = snapshot.state.age(now).unwrap_or_default();
+    if snapshot.state.is_stale(now) {
+        // A stale list is not handed on: proxies keep their copy and let their own 72-hour clock run out,
+        // instead of having it reset by this registry's answer.
+        registry.counters.served_stale.fetch_add(1, Ordering::Relaxed);
+        let mut refused = error(StatusCode::SERVICE_UNAVAILABLE, "federation list stale");
+        refused.headers_mut().insert(AGE, HeaderValue::from(age));
+        return refused;
+    }
     let mut response = if known == Some(list.version()) {
         registry.counters.served_unchanged.fetch_add(1, Ordering::Relaxed);
         let mut r = respond(StatusCode::NOT_MODIFIED, "application/json", Bytes::new());
@@ -176,6 +186,21 @@ fn metrics(registry: &Registry) -> String {
         ),
         ("served_full", "Lists sent to proxies.", &c.served_full),
         ("served_unchanged", "304 answers to proxies.", &c.served_unchanged),
+        (
+            "served_stale",
+            "503 answers to proxies because the list is stale.",
+            &c.served_stale,
+        ),
+        (
+            "check_timeouts",
+            "Proxy requests answered before their VZD check finished.",
+            &c.check_timeouts,
+        ),
+        (
+            "connections_refused",
+            "Connections refused at the connection limit.",
+            &c.connections_refused,
+        ),
     ] {
         let _ = writeln!(
             out,

@@ -20,7 +20,7 @@ pub mod vzd;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
 use hyper::service::service_fn;
@@ -28,7 +28,7 @@ use hyper_util::rt::TokioIo;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
@@ -37,12 +37,15 @@ pub use registry::Registry;
 
 use crate::client::HttpsClient;
 use crate::http::Serving;
-use crate::registry::backoff;
 use crate::store::Store;
 use crate::vzd::Vzd;
 
 /// Time a client has to finish the TLS handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest a connection is kept (slow readers of a large list included); proxies reconnect.
+const CONNECTION_LIFETIME: Duration = Duration::from_secs(300);
+/// Pause after a failed accept.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// A running registry.
 pub struct Running {
@@ -71,9 +74,23 @@ fn server_tls(config: &Config) -> anyhow::Result<TlsAcceptor> {
         .with_context(|| format!("parsing {}", config.tls.certificate.display()))?;
     let key = PrivateKeyDer::from_pem_file(&config.tls.private_key)
         .with_context(|| format!("reading {}", config.tls.private_key.display()))?;
-    let tls = rustls::ServerConfig::builder_with_provider(client::provider())
-        .with_safe_default_protocol_versions()?
-        .with_no_client_auth()
+    let builder =
+        rustls::ServerConfig::builder_with_provider(client::provider()).with_safe_default_protocol_versions()?;
+    let builder = match &config.tls.client_roots {
+        None => builder.with_no_client_auth(),
+        Some(path) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in config::read_certificates(path)? {
+                roots.add(CertificateDer::from(cert.der().to_vec()))?;
+            }
+            let verifier =
+                rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), client::provider())
+                    .build()
+                    .context("client certificate roots")?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let tls = builder
         .with_single_cert(chain, key)
         .context("server certificate and key")?;
     Ok(TlsAcceptor::from(Arc::new(tls)))
@@ -131,11 +148,13 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let serving = Serving {
         check_on_request: config.check_on_request,
         check_timeout: Duration::from_millis(config.request_check_timeout_ms),
+        check_min_interval: Duration::from_millis(config.request_check_min_interval_ms),
     };
     let interval = Duration::from_secs(config.refresh_interval_secs);
+    let slots = Arc::new(Semaphore::new(config.max_connections));
     let tasks = vec![
-        tokio::spawn(schedule(registry.clone(), interval, stopped.clone())),
-        tokio::spawn(accept(listener, acceptor, registry.clone(), serving, stopped)),
+        tokio::spawn(registry::refresher(registry.clone(), interval, stopped.clone())),
+        tokio::spawn(accept(listener, acceptor, registry.clone(), serving, slots, stopped)),
     ];
     tracing::info!(%addr, "registry listening");
     Ok(Running {
@@ -155,34 +174,12 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     Ok(())
 }
 
-/// Fetches on start and then every `interval`; after a failure, retries with backoff.
-async fn schedule(registry: Arc<Registry>, interval: Duration, mut stopped: watch::Receiver<bool>) {
-    let mut failures = 0u32;
-    loop {
-        let wait = match registry.refresh_since(Instant::now()).await {
-            Ok(outcome) => {
-                tracing::debug!(?outcome, "scheduled refresh");
-                failures = 0;
-                interval
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "scheduled refresh failed");
-                failures = failures.saturating_add(1);
-                backoff(failures - 1, interval)
-            }
-        };
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = stopped.changed() => return,
-        }
-    }
-}
-
 async fn accept(
     listener: TcpListener,
     acceptor: TlsAcceptor,
     registry: Arc<Registry>,
     serving: Serving,
+    slots: Arc<Semaphore>,
     mut stopped: watch::Receiver<bool>,
 ) {
     let mut connections = tokio::task::JoinSet::new();
@@ -191,16 +188,27 @@ async fn accept(
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
                 Err(e) => {
+                    // Out of file descriptors, for example: wait instead of spinning.
                     tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
                     continue;
                 }
             },
             _ = stopped.changed() => break,
         };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            registry
+                .counters
+                .connections_refused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tracing::debug!("connection limit reached; closing a new connection");
+            continue;
+        };
         let acceptor = acceptor.clone();
         let registry = registry.clone();
         let mut stop = stopped.clone();
         connections.spawn(async move {
+            let _slot = slot;
             let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
                 Ok(Ok(tls)) => tls,
                 Ok(Err(e)) => {
@@ -218,17 +226,21 @@ async fn accept(
                 .header_read_timeout(Duration::from_secs(10))
                 .serve_connection(TokioIo::new(tls), service);
             tokio::pin!(connection);
+            let deadline = tokio::time::sleep(CONNECTION_LIFETIME);
+            tokio::pin!(deadline);
             tokio::select! {
                 result = connection.as_mut() => {
                     if let Err(e) = result {
                         tracing::debug!(error = %e, "connection ended with an error");
                     }
+                    return;
                 }
-                _ = stop.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    let _ = connection.await;
-                }
+                _ = stop.changed() => {}
+                _ = &mut deadline => tracing::debug!("connection lifetime reached"),
             }
+            // Let the exchange in progress finish, briefly.
+            connection.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(Duration::from_secs(10), connection).await;
         });
         while connections.try_join_next().is_some() {}
     }

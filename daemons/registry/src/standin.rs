@@ -36,6 +36,8 @@ pub struct Vzd {
     pub unchanged: usize,
     /// The last `sigAlg` asked for.
     pub sig_alg: Option<String>,
+    /// How long list requests take, to play a slow VZD.
+    pub delay: std::time::Duration,
 }
 
 /// The OAuth2 client id the stand-in accepts.
@@ -58,6 +60,10 @@ async fn handle(state: Arc<Mutex<Vzd>>, request: Request<Incoming>) -> Result<Re
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
+    let delay = state.lock().map(|v| v.delay).unwrap_or_default();
+    if parts.uri.path().ends_with("federationList.jws") && !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let Ok(mut vzd) = state.lock() else {
         return Ok(reply(StatusCode::INTERNAL_SERVER_ERROR, "{}"));
     };

@@ -120,8 +120,10 @@ impl Vzd {
         if !parsed.token_type.eq_ignore_ascii_case("bearer") || parsed.access_token.is_empty() {
             return Err(VzdError::Token("not a bearer token"));
         }
-        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(300)).saturating_sub(TOKEN_MARGIN);
-        *cached = Some((parsed.access_token.clone(), Instant::now() + lifetime));
+        // At most a day, whatever the answer says (a huge expires_in must not overflow the clock).
+        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(300).min(86_400)).saturating_sub(TOKEN_MARGIN);
+        let until = Instant::now().checked_add(lifetime).unwrap_or_else(Instant::now);
+        *cached = Some((parsed.access_token.clone(), until));
         Ok(parsed.access_token)
     }
 

@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let trust = SignerTrust::Anchors(TrustAnchors::new(vec![pki.root().certificate.clone()]));
     let list = FederationList::from_jws(jws.as_bytes(), &trust, now, &Limits::default(), &RUST_CRYPTO)?;
     let mut federation = FederationState::new(tiwire_fedlist::DEFAULT_MAX_AGE);
-    federation.offer(list, now)?;
+    federation.offer(list, now, 0)?;
     println!(
         "federation list version {:?}, {} domains",
         federation.version(),

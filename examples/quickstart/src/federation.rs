@@ -118,10 +118,16 @@ async fn get(
     Ok(client.request(Method::GET, &url, headers, None, 64 << 20).await?)
 }
 
-/// A proxy's request for the list, verifying the VZD's signature itself.
-async fn proxy_fetch(pkis: &Pkis, client: &HttpsClient, registry: &Running) -> anyhow::Result<FederationList> {
+/// A proxy's request for the list, verifying the VZD's signature itself; with the registry's `Age`, which the
+/// proxy's freshness clock starts from.
+async fn proxy_fetch(pkis: &Pkis, client: &HttpsClient, registry: &Running) -> anyhow::Result<(FederationList, u64)> {
     let answer = get(client, registry, "/federation", &[(ACCEPT, "application/jose".into())]).await?;
     ensure!(answer.status == 200, "registry answered {}", answer.status);
+    let age = answer
+        .headers
+        .get("age")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .context("no Age")?;
     let list = FederationList::from_jws(
         &answer.body,
         &pkis.trust(),
@@ -129,7 +135,7 @@ async fn proxy_fetch(pkis: &Pkis, client: &HttpsClient, registry: &Running) -> a
         &Limits::default(),
         &RUST_CRYPTO,
     )?;
-    Ok(list)
+    Ok((list, age))
 }
 
 fn lock(state: &Mutex<Vzd>) -> anyhow::Result<std::sync::MutexGuard<'_, Vzd>> {
@@ -236,14 +242,14 @@ pub(crate) async fn stories(report: &mut Report, dir: &Path) {
         .step(
             "a Messenger-Proxy fetches it and checks the VZD's signature itself",
             async {
-                let list = proxy_fetch(&pkis, &client, &registry).await?;
+                let (list, age) = proxy_fetch(&pkis, &client, &registry).await?;
                 let detail = format!(
                     "version {}, {} domains, signed {}",
                     list.version(),
                     list.len(),
                     list.signer().map_or("-", |s| s.algorithm)
                 );
-                federation.offer(list, now)?;
+                federation.offer(list, now, age)?;
                 Ok(((), detail))
             },
         )
@@ -268,9 +274,9 @@ pub(crate) async fn stories(report: &mut Report, dir: &Path) {
                     101,
                     pkis.signed_list(101, &[OURS, PEER, "tim.apotheke-c.de", "tim.mvz-d.de"])?,
                 ));
-                let list = proxy_fetch(&pkis, &client, &registry).await?;
+                let (list, age) = proxy_fetch(&pkis, &client, &registry).await?;
                 ensure!(list.version() == 101, "got version {}", list.version());
-                federation.offer(list, now)?;
+                federation.offer(list, now, age)?;
                 Ok(((), "tim.mvz-d.de is listed now".into()))
             },
         )
@@ -305,11 +311,11 @@ pub(crate) async fn stories(report: &mut Report, dir: &Path) {
                 registry.shutdown().await;
                 let config = pkis.registry_config("127.0.0.1:9".parse()?)?;
                 let registry = tiwire_registry::start(config).await?;
-                let list = proxy_fetch(&pkis, &client, &registry).await?;
-                let age = get(&client, &registry, "/federation?version=101", &[]).await?;
+                let (list, _) = proxy_fetch(&pkis, &client, &registry).await?;
+                let unchanged = get(&client, &registry, "/federation?version=101", &[]).await?;
                 registry.shutdown().await;
                 ensure!(
-                    list.version() == 101 && age.status == 304,
+                    list.version() == 101 && unchanged.status == 304,
                     "got version {}",
                     list.version()
                 );

@@ -36,7 +36,7 @@
 //! let trust = SignerTrust::Anchors(TrustAnchors::new(vec![pki.root().certificate.clone()]));
 //! let list = FederationList::from_jws(jws.as_bytes(), &trust, pki.now(), &Limits::default(), &RUST_CRYPTO)?;
 //! let mut state = FederationState::new(tiwire_fedlist::DEFAULT_MAX_AGE);
-//! state.offer(list, pki.now())?;
+//! state.offer(list, pki.now(), 0)?; // age 0: straight from the VZD; a registry's answer carries `Age`
 //! assert_eq!(state.check("TIM.example.org:8448", pki.now()), Membership::Listed);
 //! assert_eq!(state.check("evil.example.org", pki.now()), Membership::NotListed);
 //! assert!(matches!(state.check("tim.example.org", pki.now().plus(73 * 3600)), Membership::Stale { .. }));
@@ -58,4 +58,4 @@ pub use certs::{
 pub use error::{ListError, Malformed, ServerNameError, Unsupported, Untrusted, VersionRegression};
 pub use list::{DomainEntry, DomainForm, FederationList, Limits, domain_hash};
 pub use signed::{MAX_X5C, Signer, SignerTrust};
-pub use state::{DEFAULT_MAX_AGE, FederationState, Membership, Offer};
+pub use state::{DEFAULT_MAX_AGE, FederationState, MAX_CLOCK_SKEW, Membership, Offer};

@@ -84,20 +84,116 @@ impl DomainEntry {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A `domainList` entry: a string (hash) or an object. Written by hand rather than `#[serde(untagged)]`: no
+/// buffering per entry, and an entry given as a JSON array (which serde's derived struct reader would take
+/// field by field) is refused.
 enum EntryIn {
     Hash(String),
     Object(DomainEntry),
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+impl<'de> Deserialize<'de> for EntryIn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = EntryIn;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a hash string or a domain object")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<EntryIn, E> {
+                Ok(EntryIn::Hash(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<EntryIn, E> {
+                Ok(EntryIn::Hash(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<EntryIn, A::Error> {
+                DomainEntry::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(EntryIn::Object)
+            }
+        }
+        deserializer.deserialize_any(Entry)
+    }
+}
+
 struct PayloadIn {
     version: u64,
-    #[serde(default)]
     hash_algorithm: Option<String>,
     domain_list: Vec<EntryIn>,
+}
+
+/// The marker of the count limit in serde's error message.
+const TOO_MANY: &str = "tiwire: too many domainList entries";
+
+/// Reads the payload object, stopping at the `max_domains + 1`-th entry instead of collecting them all first
+/// (64 MiB of `{"domain":""}` would otherwise allocate about a gigabyte). Members may come in any order;
+/// unknown ones are skipped; a repeated known one is refused.
+struct PayloadSeed {
+    max_domains: usize,
+}
+
+struct ListSeed {
+    max_domains: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for ListSeed {
+    type Value = Vec<EntryIn>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<EntryIn>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ListSeed {
+    type Value = Vec<EntryIn>;
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("an array of domain entries")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<EntryIn>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.max_domains).min(1 << 16));
+        while let Some(entry) = seq.next_element::<EntryIn>()? {
+            if out.len() == self.max_domains {
+                return Err(serde::de::Error::custom(TOO_MANY));
+            }
+            out.push(entry);
+        }
+        Ok(out)
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for PayloadSeed {
+    type Value = PayloadIn;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<PayloadIn, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for PayloadSeed {
+    type Value = PayloadIn;
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a FederationList object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PayloadIn, A::Error> {
+        use serde::de::Error;
+        let (mut version, mut hash_algorithm, mut domain_list) = (None, None, None);
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match &*key {
+                "version" if version.is_none() => version = Some(map.next_value::<u64>()?),
+                "hashAlgorithm" if hash_algorithm.is_none() => hash_algorithm = Some(map.next_value::<String>()?),
+                "domainList" if domain_list.is_none() => {
+                    domain_list = Some(map.next_value_seed(ListSeed {
+                        max_domains: self.max_domains,
+                    })?)
+                }
+                "version" | "hashAlgorithm" | "domainList" => return Err(A::Error::custom("duplicate member")),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(PayloadIn {
+            version: version.ok_or_else(|| A::Error::missing_field("version"))?,
+            hash_algorithm,
+            domain_list: domain_list.ok_or_else(|| A::Error::missing_field("domainList"))?,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -160,18 +256,22 @@ impl FederationList {
     }
 
     pub(crate) fn from_payload(payload: &[u8], limits: &Limits) -> Result<Self, Malformed> {
-        let parsed: PayloadIn = serde_json::from_slice(payload).map_err(|e| {
+        let classify = |e: serde_json::Error| {
             let (line, column) = (e.line(), e.column());
             match e.classify() {
+                _ if e.to_string().starts_with(TOO_MANY) => Malformed::TooManyDomains {
+                    max: limits.max_domains,
+                },
                 serde_json::error::Category::Data => Malformed::Schema { line, column },
                 _ => Malformed::Json { line, column },
             }
-        })?;
-        if parsed.domain_list.len() > limits.max_domains {
-            return Err(Malformed::TooManyDomains {
-                max: limits.max_domains,
-            });
-        }
+        };
+        let mut reader = serde_json::Deserializer::from_slice(payload);
+        let seed = PayloadSeed {
+            max_domains: limits.max_domains,
+        };
+        let parsed = serde::de::DeserializeSeed::deserialize(seed, &mut reader).map_err(classify)?;
+        reader.end().map_err(classify)?;
         let hashed = match parsed.hash_algorithm.as_deref() {
             None => false,
             Some("SHA-256") => true,
@@ -224,14 +324,15 @@ impl FederationList {
             Index::Hashed(set)
         } else {
             let mut set = HashSet::with_capacity(entries.len());
+            // Entries are domains: a port, or anything that is no server name, is skipped and counted.
             entries.retain_mut(|entry| match Host::parse(&entry.domain) {
-                Ok(host) => {
+                Ok(host) if !host.had_port() => {
                     entry.domain = host.as_str().to_owned();
                     let fresh = set.insert(Box::from(host.as_str()));
                     skipped += usize::from(!fresh);
                     fresh
                 }
-                Err(_) => {
+                _ => {
                     skipped += 1;
                     false
                 }
@@ -361,10 +462,12 @@ mod tests {
         assert!(v2.contains("tim.example.org"));
         let clear = parse(
             r#"{"version":5,"domainList":[{"domain":"Tim.Example.org","telematikID":"1-x","isInsurance":true,"iks":["1"]},
-                {"domain":"not a name","isInsurance":false},{"domain":"tim.example.org","isInsurance":false}]}"#,
+                {"domain":"not a name","isInsurance":false},{"domain":"tim.example.org","isInsurance":false},
+                {"domain":"port.example.org:8448","isInsurance":false}]}"#,
         )
         .unwrap();
-        assert_eq!((clear.form(), clear.len(), clear.skipped()), (DomainForm::Clear, 1, 2));
+        assert_eq!((clear.form(), clear.len(), clear.skipped()), (DomainForm::Clear, 1, 3));
+        assert!(!clear.contains("port.example.org"));
         assert_eq!(clear.entries()[0].ik, vec!["1".to_owned()]);
         assert!(clear.contains("tim.example.org:443"));
         assert_eq!(clear.lookup("tim.exämple.org"), Err(ServerNameError::NotAscii));

@@ -12,22 +12,41 @@ const MAX_HOST: usize = 255;
 pub(crate) struct Host {
     buf: [u8; MAX_HOST],
     len: usize,
+    port: bool,
 }
 
 impl Host {
-    /// Validates `server_name` (`host[:port]`) and keeps its host in lower case. Non-ASCII input is refused
-    /// with its own error before the grammar check: internationalized names must come as A-labels.
+    /// Validates `server_name` (`host[:port]`) and keeps its host in lower case, without the one trailing
+    /// dot of an absolute DNS name (`a.de.` is the host `a.de`; whoever controls one controls the other).
+    /// Non-ASCII input is refused with its own error before the grammar check: internationalized names must
+    /// come as A-labels.
     pub(crate) fn parse(server_name: &str) -> Result<Host, ServerNameError> {
         if !server_name.is_ascii() {
             return Err(ServerNameError::NotAscii);
         }
         let name = <&ServerName>::try_from(server_name).map_err(|_| ServerNameError::Invalid)?;
-        let host = name.host().as_bytes();
+        let host = name.host();
+        let port = host.len() != server_name.len();
+        let host = match host.strip_suffix('.') {
+            Some(stripped) if !stripped.is_empty() && !stripped.ends_with('.') && !host.starts_with('[') => stripped,
+            Some(_) => return Err(ServerNameError::Invalid),
+            None => host,
+        }
+        .as_bytes();
         let mut buf = [0u8; MAX_HOST];
         let slot = buf.get_mut(..host.len()).ok_or(ServerNameError::Invalid)?;
         slot.copy_from_slice(host);
         slot.make_ascii_lowercase();
-        Ok(Host { buf, len: host.len() })
+        Ok(Host {
+            buf,
+            len: host.len(),
+            port,
+        })
+    }
+
+    /// Whether the name carried a port.
+    pub(crate) fn had_port(&self) -> bool {
+        self.port
     }
 
     /// The host, lower case, without port.
@@ -46,9 +65,13 @@ mod tests {
         let host = |s: &str| Host::parse(s).map(|h| h.as_str().to_owned());
         assert_eq!(host("Tim.Example.ORG:8448"), Ok("tim.example.org".into()));
         assert_eq!(host("tim.example.org"), Ok("tim.example.org".into()));
+        assert!(Host::parse("a.de:8448").unwrap().had_port() && !Host::parse("a.de").unwrap().had_port());
         assert_eq!(host("[::1]:443"), Ok("[::1]".into()));
         assert_eq!(host("1.2.3.4"), Ok("1.2.3.4".into()));
         assert_eq!(host("xn--mnchen-3ya.de"), Ok("xn--mnchen-3ya.de".into()));
+        assert_eq!(host("Tim.Example.org.:8448"), Ok("tim.example.org".into()));
+        assert_eq!(host("tim.example.org.."), Err(ServerNameError::Invalid));
+        assert_eq!(host("."), Err(ServerNameError::Invalid));
         assert_eq!(host("münchen.de"), Err(ServerNameError::NotAscii));
         assert_eq!(host(""), Err(ServerNameError::Invalid));
         assert_eq!(host("a b.de"), Err(ServerNameError::Invalid));

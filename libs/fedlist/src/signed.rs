@@ -76,6 +76,15 @@ pub struct Signer {
     pub certificate: Certificate,
 }
 
+/// At most 16 characters of a header value, for errors that end up in logs before the signature is checked.
+fn excerpt(value: &str) -> String {
+    let mut out: String = value.chars().take(16).collect();
+    if value.chars().count() > 16 {
+        out.push('…');
+    }
+    out
+}
+
 fn jws_alg(key: KeyAlgorithm) -> Option<&'static str> {
     match key {
         KeyAlgorithm::EcBrainpoolP256r1 => Some("BP256R1"),
@@ -139,11 +148,11 @@ impl FederationList {
         }
         match header_str(&jws, "typ")? {
             None | Some("JWT") => {}
-            Some(other) => return Err(Unsupported::Type(other.to_owned()).into()),
+            Some(other) => return Err(Unsupported::Type(excerpt(other)).into()),
         }
         let alg = header_str(&jws, "alg")?.ok_or(Malformed::Header("alg"))?;
         if alg != "BP256R1" && alg != "ES256" {
-            return Err(Unsupported::Algorithm(alg.to_owned()).into());
+            return Err(Unsupported::Algorithm(excerpt(alg)).into());
         }
         let chain = x5c(&jws)?;
         let signer = &chain[0];

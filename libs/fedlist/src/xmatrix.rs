@@ -380,7 +380,10 @@ fn parse_content(body: Option<&[u8]>, max: usize) -> Result<Option<CanonicalJson
     if body.len() > max {
         return Err(XMatrixError::BodyTooLarge { len: body.len(), max });
     }
-    match serde_json::from_slice::<CanonicalJsonValue>(body) {
+    // Strictly first: with a member given twice, the proxy's parse and the homeserver's could disagree on
+    // which one counts (serde_json keeps the last, others the first).
+    let value = tiwire_passport::json::parse_strict(body).map_err(|_| XMatrixError::BodyNotJson)?;
+    match CanonicalJsonValue::try_from(value) {
         Ok(CanonicalJsonValue::Object(object)) => Ok(Some(object)),
         _ => Err(XMatrixError::BodyNotJson),
     }

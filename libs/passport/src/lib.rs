@@ -50,7 +50,7 @@
 
 mod error;
 mod issue;
-mod json;
+pub mod json;
 mod matrix;
 mod token;
 mod verify;

@@ -2,8 +2,10 @@
 //! refused lists, token renewal, the VZD going away, a restart from disk, a stale list.
 
 use hyper::header::ACCEPT;
+use std::time::Duration;
 use tiwire_fedlist::{FederationList, Limits};
 use tiwire_pki::RUST_CRYPTO;
+
 use tiwire_registry::start;
 
 use crate::world::{World, get, metric, version_of};
@@ -12,7 +14,10 @@ use crate::world::{World, get, metric, version_of};
 async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
     let world = World::new();
     let (vzd, state) = world.vzd(10).await;
-    let registry = start(world.config(vzd.addr, "")).await.unwrap();
+    // Every proxy request asks the VZD (no sharing window), as TI-M FD §5.2.2 words it.
+    let registry = start(world.config(vzd.addr, "request_check_min_interval_ms = 0"))
+        .await
+        .unwrap();
     let client = world.client();
     let addr = registry.addr;
 
@@ -99,7 +104,8 @@ async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
     assert_eq!(metric(&metrics, "tiwire_registry_federation_list_stale"), 0);
     registry.shutdown().await;
 
-    // Four days without confirmation: still served (proxies see the Age), but reported stale.
+    // Four days without confirmation: not handed on (503 with the Age), so proxies' own clocks run out;
+    // reported stale.
     let four_days_ago = tiwire_registry::registry::now().minus(4 * 86_400).as_secs();
     std::fs::write(
         world.dir.path().join("state/federation-list.confirmed-at"),
@@ -108,7 +114,11 @@ async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
     .unwrap();
     let registry = start(world.config("127.0.0.1:9".parse().unwrap(), "")).await.unwrap();
     let stale = get(&client, registry.addr, "/federation", &[]).await;
-    assert_eq!(version_of(&stale), 12);
+    assert_eq!(stale.status, 503);
+    assert_eq!(
+        get(&client, registry.addr, "/federation?version=12", &[]).await.status,
+        503
+    );
     let age: u64 = stale.headers["age"].to_str().unwrap().parse().unwrap();
     assert!(age >= 4 * 86_400, "{age}");
     let metrics = String::from_utf8(get(&client, registry.addr, "/metrics", &[]).await.body.to_vec()).unwrap();
@@ -125,5 +135,77 @@ async fn without_any_list_the_registry_says_so() {
     let client = world.client();
     assert_eq!(get(&client, registry.addr, "/federation", &[]).await.status, 503);
     assert_eq!(get(&client, registry.addr, "/healthz", &[]).await.status, 503);
+    registry.shutdown().await;
+}
+
+/// A slow VZD: requests are answered from the held list after the configured wait, and the check they asked
+/// for still completes even though no request waited for it (giving up cancels nothing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_vzd_delays_no_proxy_and_checks_are_not_cancelled() {
+    let world = World::new();
+    let (vzd, state) = world.vzd(10).await;
+    let extra = "request_check_timeout_ms = 300\nrequest_check_min_interval_ms = 0";
+    let registry = start(world.config(vzd.addr, extra)).await.unwrap();
+    let client = world.client();
+    assert_eq!(version_of(&get(&client, registry.addr, "/federation", &[]).await), 10);
+
+    {
+        let mut vzd = state.lock().unwrap();
+        vzd.list = Some((11, world.list(11, &["tim.example.org"])));
+        vzd.delay = Duration::from_millis(1500);
+    }
+    let asked = std::time::Instant::now();
+    let early = get(&client, registry.addr, "/federation?version=10", &[]).await;
+    assert_eq!(early.status, 304, "answered from the held list");
+    assert!(asked.elapsed() < Duration::from_millis(1400), "{:?}", asked.elapsed());
+
+    // The check goes on without anyone waiting; afterwards the new version is there.
+    state.lock().unwrap().delay = Duration::ZERO;
+    let mut version = None;
+    for _ in 0..100 {
+        version = registry.registry.snapshot().state.version();
+        if version == Some(11) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(version, Some(11));
+    // On start, for the first request, and the check the early request gave up on: no more.
+    assert_eq!(state.lock().unwrap().list_requests, 3);
+    let metrics = String::from_utf8(get(&client, registry.addr, "/metrics", &[]).await.body.to_vec()).unwrap();
+    assert!(
+        metric(&metrics, "tiwire_registry_check_timeouts_total") >= 1,
+        "{metrics}"
+    );
+    registry.shutdown().await;
+}
+
+/// Concurrent proxy requests share VZD checks instead of each making one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_share_checks() {
+    let world = World::new();
+    let (vzd, state) = world.vzd(10).await;
+    let registry = start(world.config(vzd.addr, "request_check_min_interval_ms = 0"))
+        .await
+        .unwrap();
+    let client = world.client();
+    assert_eq!(version_of(&get(&client, registry.addr, "/federation", &[]).await), 10);
+    state.lock().unwrap().delay = Duration::from_millis(200);
+    let before = state.lock().unwrap().list_requests;
+    let requests: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            let addr = registry.addr;
+            tokio::spawn(async move { get(&client, addr, "/federation?version=10", &[]).await.status })
+        })
+        .collect();
+    for request in requests {
+        assert_eq!(request.await.unwrap(), 304);
+    }
+    let checks = state.lock().unwrap().list_requests - before;
+    assert!(
+        (1..=4).contains(&checks),
+        "{checks} VZD checks for 20 concurrent requests"
+    );
     registry.shutdown().await;
 }

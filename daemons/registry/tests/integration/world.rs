@@ -57,7 +57,6 @@ impl World {
             r#"
 listen = "127.0.0.1:0"
 state_dir = "state"
-request_check_timeout_ms = 3000
 {extra}
 [tls]
 certificate = "tls.pem"

@@ -163,10 +163,18 @@ fn headers_are_checked() {
         check(json!({"alg": "BP256R1", "x5c": ["AAAA"]})),
         Err(ListError::Malformed(Malformed::X5c { index: 0 }))
     );
-    // The header names the chain in x5c[0]; a different certificate there fails the signature.
-    let other = pki.root();
-    let wrong = vec![Base64::encode_string(other.certificate.der())];
-    assert!(check(json!({"alg": "BP256R1", "x5c": wrong})).is_err());
+    // The CA itself in x5c[0] is no C.FD.SIG: refused by the trust check, before any signature.
+    let wrong = vec![Base64::encode_string(pki.root().certificate.der())];
+    assert!(matches!(
+        check(json!({"alg": "BP256R1", "x5c": wrong})),
+        Err(ListError::Untrusted(Untrusted::Path(PathError::WrongType { .. })))
+    ));
+    // Another valid C.FD.SIG of the same CA in x5c[0], the signature made by the first: trusted, but the
+    // signature does not verify with the named key.
+    let mut rng = tiwire_pki::rand_core::UnwrapErr(getrandom::SysRng);
+    let second = pki.issue(&CertSpec::typical(CertType::FdSig, pki.now(), "-"), &mut rng).unwrap();
+    let named: Vec<String> = pki.chain(&second).iter().map(|c| Base64::encode_string(c.der())).collect();
+    assert_eq!(check(json!({"alg": "BP256R1", "x5c": named})), Err(ListError::BadSignature));
     // Oversized documents are refused before parsing.
     let small = Limits {
         max_bytes: 100,

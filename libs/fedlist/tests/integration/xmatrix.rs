@@ -326,6 +326,9 @@ fn bodies_must_be_small_json_objects() {
         br#"{"a":1.5}"#,
         br#"{"a":9007199254740992}"#,
         b"\xff",
+        // A member given twice: which one counts would depend on the reader.
+        br#"{"membership":"invite","membership":"join"}"#,
+        br#"{"content":{"a":1,"a":2}}"#,
     ] {
         assert_eq!(
             verify(&peer, &head.with_body(body), &header).unwrap_err(),
