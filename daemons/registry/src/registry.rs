@@ -363,6 +363,10 @@ pub(crate) async fn refresher(registry: Arc<Registry>, interval: Duration, mut s
                 tracing::warn!(error = %e, scheduled, "list refused; the held list is served");
             }
         }
+        if result.is_err() && registry.snapshot().state.is_stale(now()) {
+            let max_age = registry.max_age;
+            tracing::error!(max_age, "the federation list is stale: it is no longer handed to proxies");
+        }
         if scheduled {
             let wait = if result.is_ok() {
                 failures = 0;
