@@ -365,7 +365,10 @@ pub(crate) async fn refresher(registry: Arc<Registry>, interval: Duration, mut s
         }
         if result.is_err() && registry.snapshot().state.is_stale(now()) {
             let max_age = registry.max_age;
-            tracing::error!(max_age, "the federation list is stale: it is no longer handed to proxies");
+            tracing::error!(
+                max_age,
+                "the federation list is stale: it is no longer handed to proxies"
+            );
         }
         if scheduled {
             let wait = if result.is_ok() {

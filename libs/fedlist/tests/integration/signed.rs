@@ -172,9 +172,18 @@ fn headers_are_checked() {
     // Another valid C.FD.SIG of the same CA in x5c[0], the signature made by the first: trusted, but the
     // signature does not verify with the named key.
     let mut rng = tiwire_pki::rand_core::UnwrapErr(getrandom::SysRng);
-    let second = pki.issue(&CertSpec::typical(CertType::FdSig, pki.now(), "-"), &mut rng).unwrap();
-    let named: Vec<String> = pki.chain(&second).iter().map(|c| Base64::encode_string(c.der())).collect();
-    assert_eq!(check(json!({"alg": "BP256R1", "x5c": named})), Err(ListError::BadSignature));
+    let second = pki
+        .issue(&CertSpec::typical(CertType::FdSig, pki.now(), "-"), &mut rng)
+        .unwrap();
+    let named: Vec<String> = pki
+        .chain(&second)
+        .iter()
+        .map(|c| Base64::encode_string(c.der()))
+        .collect();
+    assert_eq!(
+        check(json!({"alg": "BP256R1", "x5c": named})),
+        Err(ListError::BadSignature)
+    );
     // Oversized documents are refused before parsing.
     let small = Limits {
         max_bytes: 100,
