@@ -4,6 +4,7 @@
 //! input was read and a check failed), 2 usage or input error.
 #![allow(clippy::print_stdout)]
 
+mod dns;
 mod fedlist;
 mod passport;
 mod pki;
@@ -31,6 +32,9 @@ enum Group {
     /// TI-Messenger federation lists: verify, look up a server name.
     #[command(subcommand)]
     Fedlist(fedlist::Command),
+    /// VPN-Zugangsdienst DNS: zone plans → zone files, and a Konnektor's view of service discovery.
+    #[command(subcommand)]
+    Dns(dns::Command),
 }
 
 /// What a command tells `main` to exit with.
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Group::Pki(cmd) => pki::run(cmd),
         Group::Passport(cmd) => passport::run(cmd),
         Group::Fedlist(cmd) => fedlist::run(cmd),
+        Group::Dns(cmd) => dns::run(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
