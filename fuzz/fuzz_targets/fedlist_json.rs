@@ -36,6 +36,8 @@ fn plain_host(name: &str) -> Option<String> {
         Some(_) => return None,
         None => name,
     };
+    // One trailing dot names the same host (`a.de.` is `a.de`).
+    let host = host.strip_suffix('.').unwrap_or(host);
     host.is_ascii().then(|| host.to_ascii_lowercase())
 }
 

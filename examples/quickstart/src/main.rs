@@ -6,6 +6,7 @@
 //! listed as pending with their issue.
 #![allow(clippy::print_stdout)]
 
+mod discovery;
 mod federation;
 
 use std::future::Future;
@@ -105,8 +106,9 @@ async fn main() -> ExitCode {
 
     federation::stories(&mut report, &dir).await;
 
-    report.section("VPN-Zugangsdienst (gemSpec_VPN_ZugD)");
-    report.pending("a Konnektor discovers the services through tiwire-dnsd", "issue 10");
+    discovery::stories(&mut report, &dir).await;
+
+    report.section("VPN-Zugangsdienst registration and tunnels (gemSpec_VPN_ZugD)");
     report.pending(
         "it registers over mutual TLS; its C.NK.VPN appears on hash&URL",
         "issues 7 and 8",
