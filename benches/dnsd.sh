@@ -6,16 +6,19 @@
 #   txt   = the 50 concentrators' txtvers=1 TXT records
 #   mixed = SRV + TXT + A + AAAA with ~5% NXDOMAIN
 #   srvall-tcp (with --tcp) = the 50-target SRV set over TCP
+# --dnssec: both servers sign the zone (ECDSA P-256, one CSK, NSEC): tiwire-dnsd with a generated key in
+# [dnssec], knotd with `dnssec-signing: on` and a single-type-signing policy; dnsperf sets DO=1 (-D), so every
+# answer carries RRSIGs (NXDOMAIN/NODATA: NSEC proofs).
 # Runs alternate between the servers (knot, tiwire, knot, tiwire, ...) so drift and a neighbour's load hit both;
 # the server CPU per answered query comes from /proc/<pid>/stat (utime+stime of all threads). Compare ratios
 # from one run only: the machine is shared and noisy.
 # Run with: bash benches/dnsd.sh [--runs R] [--duration S] [--clients C] [--outstanding Q] [--sets srv,txt,mixed]
-#                                [--tcp] [--udp-workers N]
+#                                [--tcp] [--udp-workers N] [--dnssec]
 # Needs: knot (knotd), knot-dnsutils (kdig), dnsperf: apt-get install -y knot knot-dnsutils dnsperf
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNS=3 DURATION=5 CLIENTS=16 OUTSTANDING=100 SETS=srv,txt,mixed TCP=0 WORKERS=0
+RUNS=3 DURATION=5 CLIENTS=16 OUTSTANDING=100 SETS=srv,txt,mixed TCP=0 WORKERS=0 DNSSEC=0
 KNOT_PORT=5363 DNSD_PORT=5364
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
     --sets) SETS=$2; shift 2 ;;
     --tcp) TCP=1; shift ;;
     --udp-workers) WORKERS=$2; shift 2 ;;
+    --dnssec) DNSSEC=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -83,13 +87,33 @@ plan = "$PLAN"
 [limits]
 udp_workers = $WORKERS
 EOF
+DIG_DO=() PERF_DO=()
+if [ "$DNSSEC" = 1 ]; then
+  DIG_DO=(+dnssec) PERF_DO=(-D)
+  { sed '/^zone:/,$d' "$W/knot/knot.conf"; cat <<EOF
+policy:
+  - id: csk
+    algorithm: ecdsap256sha256
+    single-type-signing: on
+    nsec3: off
+zone:
+  - domain: $DOMAIN
+    dnssec-signing: on
+    dnssec-policy: csk
+EOF
+  } > "$W/knot/knot.signed.conf"
+  mv "$W/knot/knot.signed.conf" "$W/knot/knot.conf"
+  target/release/tiwire-dnsd --generate-key "$W/dnssec.key.pem" 2>/dev/null
+  printf '[dnssec]\nkey = "%s"\n' "$W/dnssec.key.pem" >> "$W/dnsd.toml"
+fi
 knotd -c "$W/knot/knot.conf" > "$W/knotd.out" 2>&1 &
 KNOT_PID=$!
 RUST_LOG=warn target/release/tiwire-dnsd -c "$W/dnsd.toml" > "$W/dnsd.out" 2>&1 &
 DNSD_PID=$!
 for port in $KNOT_PORT $DNSD_PORT; do
   for _ in $(seq 100); do
-    kdig @127.0.0.1 -p $port +short +timeout=1 +retry=0 SOA $DOMAIN 2>/dev/null | grep -q hostmaster && break
+    kdig @127.0.0.1 -p $port +timeout=1 +retry=0 ${DIG_DO[@]+"${DIG_DO[@]}"} SOA $DOMAIN 2>/dev/null |
+      grep -q "$([ "$DNSSEC" = 1 ] && echo 'RRSIG.*SOA' || echo hostmaster)" && break
     sleep 0.1
   done
 done
@@ -107,7 +131,7 @@ echo "# $(date -Is) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) knotd=$
 for qq in "_isakmp._udp.ti-extern.ham.$DOMAIN SRV" "_isakmp._udp.ti-extern.$DOMAIN SRV" "konz01.ham.$DOMAIN TXT" "konz91.ham.$DOMAIN A"; do
   set -- $qq
   for port in $KNOT_PORT $DNSD_PORT; do
-    o=$(kdig @127.0.0.1 -p $port +notcp +ignore +bufsize=1232 +timeout=2 +retry=0 "$2" "$1" 2>&1 || true)
+    o=$(kdig @127.0.0.1 -p $port +notcp +ignore +bufsize=1232 +timeout=2 +retry=0 ${DIG_DO[@]+"${DIG_DO[@]}"} "$2" "$1" 2>&1 || true)
     [ $port = $KNOT_PORT ] && who=knot || who=tiwire
     printf 'size %-6s %-55s %s bytes=%s flags="%s"\n' "$who" "$1 $2" "$(echo "$o" | sed -n 's/.*status: \([A-Z]*\).*/\1/p' | head -1)" \
       "$(echo "$o" | sed -n 's/.*Received \([0-9]*\) B.*/\1/p')" "$(echo "$o" | sed -n 's/.*Flags: \([^;]*\);.*/\1/p' | head -1)"
@@ -126,7 +150,7 @@ for s in $SETLIST; do
     for who in knot tiwire; do
       if [ $who = knot ]; then pid=$KNOT_PID port=$KNOT_PORT; else pid=$DNSD_PID port=$DNSD_PORT; fi
       c0=$(ticks $pid)
-      out=$(timeout $((DURATION + 15)) dnsperf -s 127.0.0.1 -p $port -d "$f" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" -t 2 -e "${extra[@]}" 2>&1 || true)
+      out=$(timeout $((DURATION + 15)) dnsperf -s 127.0.0.1 -p $port -d "$f" -l "$DURATION" -c "$CLIENTS" -q "$OUTSTANDING" -t 2 -e ${PERF_DO[@]+"${PERF_DO[@]}"} ${extra[@]+"${extra[@]}"} 2>&1 || true)
       c1=$(ticks $pid)
       qps=$(echo "$out" | awk '/Queries per second/{printf "%.0f", $4}')
       done_q=$(echo "$out" | awk '/Queries completed/{print $3}')
@@ -137,7 +161,7 @@ for s in $SETLIST; do
     done
   done
 done
-echo "== medians of $RUNS runs (dnsperf -e -l $DURATION -c $CLIENTS -q $OUTSTANDING; $(nproc) shared cores) =="
+echo "== medians of $RUNS runs (dnssec=$DNSSEC; dnsperf -e ${PERF_DO[*]:-} -l $DURATION -c $CLIENTS -q $OUTSTANDING; $(nproc) shared cores) =="
 for s in $SETLIST; do
   kq=$(awk '{print $1}' "$W/$s-knot" | median); tq=$(awk '{print $1}' "$W/$s-tiwire" | median)
   kc=$(awk '$2!="na"{print $2}' "$W/$s-knot" | median); tc=$(awk '$2!="na"{print $2}' "$W/$s-tiwire" | median)

@@ -24,6 +24,36 @@ pub struct Config {
     /// Resource limits.
     #[serde(default)]
     pub limits: Limits,
+    /// DNSSEC signing of every zone of the plan; absent: the zones are served unsigned.
+    #[serde(default)]
+    pub dnssec: Option<DnssecConfig>,
+}
+
+/// `[dnssec]`: one ECDSA P-256 key (CSK) signs every zone of the plan (see the `dnssec` module).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DnssecConfig {
+    /// The PKCS#8 PEM private key (P-256), relative to this file; `tiwire-dnsd --generate-key <path>` writes one.
+    pub key: PathBuf,
+    /// How long signatures are valid, days (1–90); they are renewed when a third is left.
+    #[serde(default = "default_validity_days")]
+    pub validity_days: u32,
+}
+
+impl DnssecConfig {
+    /// The signatures' validity.
+    pub fn validity(&self) -> Duration {
+        Duration::from_secs(u64::from(self.validity_days) * 86_400)
+    }
+
+    /// Reads the key.
+    pub fn load_key(&self) -> anyhow::Result<crate::ZoneKey> {
+        crate::ZoneKey::load(&self.key)
+    }
+}
+
+fn default_validity_days() -> u32 {
+    14
 }
 
 /// Knobs of [`PlanPolicy`]; leave them out in production.
@@ -117,6 +147,11 @@ impl Config {
         if config.plan.is_relative() {
             config.plan = base.join(&config.plan);
         }
+        if let Some(dnssec) = &mut config.dnssec
+            && dnssec.key.is_relative()
+        {
+            dnssec.key = base.join(&dnssec.key);
+        }
         config.validate()?;
         Ok(config)
     }
@@ -136,6 +171,11 @@ impl Config {
         }
         if !(100..=600_000).contains(&self.limits.tcp_idle_timeout_ms) {
             bail!("limits.tcp_idle_timeout_ms must be between 100 and 600000");
+        }
+        if let Some(dnssec) = &self.dnssec
+            && !(1..=90).contains(&dnssec.validity_days)
+        {
+            bail!("dnssec.validity_days must be between 1 and 90");
         }
         Ok(())
     }
@@ -207,6 +247,8 @@ mod tests {
             "listen = [\"127.0.0.1:53\"]\nplan = \"p\"\n[limits]\nudp_payload = 100\n",
             "listen = [\"127.0.0.1:53\"]\nplan = \"p\"\n[limits]\ntcp_max_connections = 0\n",
             "listen = [\"127.0.0.1:53\"]\nplan = \"p\"\n[limits]\ntcp_idle_timeout_ms = 0\n",
+            "listen = [\"127.0.0.1:53\"]\nplan = \"p\"\n[dnssec]\nkey = \"k\"\nvalidity_days = 0\n",
+            "listen = [\"127.0.0.1:53\"]\nplan = \"p\"\n[dnssec]\nkey = \"k\"\nalgorithm = 8\n",
         ] {
             assert!(Config::from_toml(bad, Path::new(".")).is_err(), "{bad}");
         }
@@ -220,5 +262,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.plan, Path::new("/etc/tiwire/zone.toml"));
+        let config = Config::from_toml(
+            "listen = [\"127.0.0.1:53\"]\nplan = \"zone.toml\"\n[dnssec]\nkey = \"zsk.pem\"\n",
+            Path::new("/etc/tiwire"),
+        )
+        .unwrap();
+        let dnssec = config.dnssec.unwrap();
+        assert_eq!(dnssec.key, Path::new("/etc/tiwire/zsk.pem"));
+        assert_eq!(dnssec.validity_days, 14);
     }
 }

@@ -15,8 +15,13 @@
 //!
 //! What it does not do: recursion (RA is never set; names outside the zones are REFUSED), ANY (REFUSED, not an
 //! RFC 8482 synthesis), zone transfers (REFUSED; operators who want knot or BIND secondaries serve the zone
-//! file `tiwire dns zonefile` writes), TSIG, EDNS options, DNSSEC (the zones are served unsigned; DO is ignored
-//! and the OPT record of our answers never sets it).
+//! file `tiwire dns zonefile` writes), TSIG, EDNS options, NSEC3, key rollover.
+//!
+//! DNSSEC (optional, `[dnssec]` in the configuration; see the `dnssec` module): every zone is signed with one
+//! ECDSA P-256 key when the table is built, a second set of answers with RRSIGs and NSEC proofs serves DO=1
+//! queries, and a timer builds a new table (the reload path) when a third of the signatures' validity is
+//! left. The DS of each zone is logged at startup; `--print-ds` prints it, `--dump-signed <dir>` writes the
+//! signed zones as zone files (for `kzonecheck --dnssec on` or a knot/BIND secondary).
 //!
 //! ```no_run
 //! # async fn example() -> anyhow::Result<()> {
@@ -30,6 +35,7 @@
 //! ```
 
 pub mod config;
+mod dnssec;
 mod respond;
 mod table;
 mod tcp;
@@ -39,6 +45,7 @@ use std::future::Future;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
 use arc_swap::ArcSwap;
@@ -47,13 +54,61 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use config::Config;
+pub use dnssec::ZoneKey;
 pub use respond::{Reply, Transport, respond};
 pub use table::AnswerTable;
 
-/// Reads and validates the configuration's plan and builds its answers, without binding (`--check-config`).
+/// Reads and validates the configuration's plan and builds its answers (signed now if `[dnssec]` is set),
+/// without binding (`--check-config`).
 pub fn check(config: &Config) -> anyhow::Result<AnswerTable> {
+    check_at(config, SystemTime::now())
+}
+
+/// [`check`] with the signatures made at `now`.
+pub fn check_at(config: &Config, now: SystemTime) -> anyhow::Result<AnswerTable> {
     let plan = config.load_plan()?;
-    AnswerTable::build(&plan)
+    match &config.dnssec {
+        None => AnswerTable::build(&plan),
+        Some(dnssec) => AnswerTable::build_signed(&plan, &dnssec.load_key()?, now, dnssec.validity()),
+    }
+}
+
+/// Each zone's DS record in presentation form (`<zone> IN DS <tag> 13 2 <hex>`), for the parent zone or a
+/// validator's trust anchor; empty without `[dnssec]`.
+pub fn ds_records(config: &Config) -> anyhow::Result<Vec<String>> {
+    let Some(dnssec) = &config.dnssec else {
+        return Ok(Vec::new());
+    };
+    let key = dnssec.load_key()?;
+    let plan = config.load_plan()?;
+    plan.zones()
+        .map(|zone| key.ds_line(&zone.origin().to_lowercase()))
+        .collect()
+}
+
+/// Signs the plan's zones at `now` and writes each as `<dir>/<zone>zone` (the plan's records followed by the
+/// DNSKEY, NSEC and RRSIG records). Returns the files written.
+pub fn dump_signed(config: &Config, dir: &std::path::Path, now: SystemTime) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let Some(dnssec) = &config.dnssec else {
+        anyhow::bail!("no [dnssec] section: nothing is signed");
+    };
+    let key = dnssec.load_key()?;
+    let plan = config.load_plan()?;
+    let now = now.duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let validity = u32::try_from(dnssec.validity().as_secs())?;
+    let mut written = Vec::new();
+    for zone in plan.zones() {
+        let signed = dnssec::SignedZone::sign(zone, &key, now, validity)?;
+        let mut text = zone.to_zone_file();
+        for line in signed.zone_file_lines() {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        let path = dir.join(format!("{}zone", zone.origin().to_lowercase()));
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// A running server.
@@ -74,13 +129,7 @@ impl Running {
     /// Reads the plan again and swaps in its answers. On error (unreadable plan, broken rules — each logged)
     /// the zones being served stay and the error is returned.
     pub async fn reload(&self) -> anyhow::Result<()> {
-        let config = self.config.clone();
-        let table = tokio::task::spawn_blocking(move || check(&config))
-            .await
-            .context("building the answer table")??;
-        log_zones("reloaded", &table);
-        self.table.store(Arc::new(table));
-        Ok(())
+        rebuild(&self.config, &self.table, "reloaded").await
     }
 
     /// The answer table in use.
@@ -105,11 +154,60 @@ impl Running {
     }
 }
 
+/// Builds a new table from the configuration (plan read again, zones signed again) and swaps it in.
+async fn rebuild(config: &Config, table: &ArcSwap<AnswerTable>, what: &str) -> anyhow::Result<()> {
+    let config = config.clone();
+    let new = tokio::task::spawn_blocking(move || check(&config))
+        .await
+        .context("building the answer table")??;
+    log_zones(what, &new);
+    table.store(Arc::new(new));
+    Ok(())
+}
+
 fn log_zones(what: &str, table: &AnswerTable) {
     for (origin, serial) in table.zones() {
         tracing::info!(zone = %origin, serial, "{what}");
     }
     tracing::info!(answers = table.len(), "{what}: answer table ready");
+    if let Some(at) = table.resign_at() {
+        let days = at.duration_since(SystemTime::now()).unwrap_or_default().as_secs() / 86_400;
+        tracing::info!(
+            in_days = days,
+            "zones signed; signatures are renewed in about {days} days"
+        );
+    }
+}
+
+/// How long to wait before signing again: until `resign_at`, at least a second (no busy loop when the
+/// clock is past it).
+fn resign_delay(resign_at: SystemTime, now: SystemTime) -> Duration {
+    resign_at
+        .duration_since(now)
+        .unwrap_or_default()
+        .max(Duration::from_secs(1))
+}
+
+/// Renews the signatures before they expire: sleeps until the table's `resign_at`, then rebuilds it (on
+/// failure, e.g. a plan broken since, the error is logged and the rebuild retried every minute).
+async fn resign(config: Config, table: Arc<ArcSwap<AnswerTable>>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        let Some(at) = table.load().resign_at() else {
+            return;
+        };
+        let delay = resign_delay(at, SystemTime::now());
+        tokio::select! {
+            _ = stopped.changed() => return,
+            () = tokio::time::sleep(delay) => {}
+        }
+        while let Err(e) = rebuild(&config, &table, "re-signed").await {
+            tracing::error!("re-signing failed, retrying in a minute: {e:#}");
+            tokio::select! {
+                _ = stopped.changed() => return,
+                () = tokio::time::sleep(Duration::from_secs(60)) => {}
+            }
+        }
+    }
 }
 
 /// Loads the plan, binds every address (UDP and TCP) and starts serving.
@@ -121,6 +219,9 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             .context("building the answer table")??
     };
     log_zones("loaded", &table);
+    for ds in ds_records(&config)? {
+        tracing::info!("trust anchor / DS for the parent zone: {ds}");
+    }
     let table = Arc::new(ArcSwap::from_pointee(table));
     let stop_udp = Arc::new(AtomicBool::new(false));
     let (stop, stopped) = watch::channel(false);
@@ -154,6 +255,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let Some(&addr) = addrs.first() else {
         anyhow::bail!("no listen address");
     };
+    tasks.push(tokio::spawn(resign(config.clone(), table.clone(), stopped.clone())));
     Ok(Running {
         addr,
         addrs,
@@ -205,4 +307,22 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     tracing::info!("shutting down");
     running.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resigning_waits_until_resign_at_and_never_spins() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        assert_eq!(
+            resign_delay(now + Duration::from_secs(3600), now),
+            Duration::from_secs(3600)
+        );
+        assert_eq!(
+            resign_delay(now - Duration::from_secs(3600), now),
+            Duration::from_secs(1)
+        );
+    }
 }

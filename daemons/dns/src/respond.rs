@@ -21,6 +21,10 @@
 //! (+ OPT) with TC=1 — never a partial RRset, never bigger than the client allows. Over TCP everything fits
 //! (answers are at most 65535 bytes when built). TSIG and EDNS options other than the header are not
 //! implemented: options are ignored and none are sent.
+//!
+//! DNSSEC: when the table is signed and the query's OPT has DO=1, the signed answers are used (RRSIGs, NSEC
+//! proofs; see the `table` module) and our OPT copies the DO bit (RFC 3225 §3). The same size rules apply, so
+//! signed answers set TC=1 sooner. AD is never set (we are authoritative, not validating).
 
 use crate::table::{AnswerTable, Found};
 
@@ -62,6 +66,14 @@ mod rcode {
 struct Edns {
     payload: u16,
     version: u8,
+    dnssec_ok: bool,
+}
+
+/// The OPT record of our response: payload size and the DO bit.
+#[derive(Clone, Copy)]
+struct Opt {
+    payload: u16,
+    dnssec_ok: bool,
 }
 
 /// Answers `query` from `table` into `out` (cleared first). The function never panics on any input.
@@ -113,10 +125,18 @@ pub fn respond(table: &AnswerTable, query: &[u8], transport: Transport, out: &mu
     if let Some(e) = &edns
         && e.version > 0
     {
-        error(query, question, Some(our_payload), 0, rcode::BADVERS_HIGH, out);
+        let opt = Opt {
+            payload: our_payload,
+            dnssec_ok: false,
+        };
+        error(query, question, Some(opt), 0, rcode::BADVERS_HIGH, out);
         return Reply::Send;
     }
-    let opt = edns.as_ref().map(|_| our_payload);
+    let dnssec = table.is_signed() && edns.as_ref().is_some_and(|e| e.dnssec_ok);
+    let opt = edns.as_ref().map(|_| Opt {
+        payload: our_payload,
+        dnssec_ok: dnssec,
+    });
     // ANY (255), AXFR (252), IXFR (251), MAILB (253), MAILA (254); OPT (41) is no question.
     if qtype == TYPE_OPT {
         error(query, question, opt, rcode::FORMERR, 0, out);
@@ -135,7 +155,7 @@ pub fn respond(table: &AnswerTable, query: &[u8], transport: Transport, out: &mu
         },
     };
     let opt_len = if opt.is_some() { OPT_LEN } else { 0 };
-    match table.lookup(&name[..name_len], qtype) {
+    match table.lookup(&name[..name_len], qtype, dnssec) {
         Found::NotOurs => error(query, question, opt, rcode::REFUSED, 0, out),
         Found::NxDomain(authority) => {
             if question_end + authority.len() + opt_len > limit {
@@ -143,9 +163,12 @@ pub fn respond(table: &AnswerTable, query: &[u8], transport: Transport, out: &mu
             } else {
                 out.extend_from_slice(&query[..HEADER]);
                 out.extend_from_slice(question);
-                out.extend_from_slice(authority);
+                for part in authority.parts {
+                    out.extend_from_slice(part);
+                }
                 set_header(out, query, 0x04, 3);
-                out[4..12].copy_from_slice(&[0, 1, 0, 0, 0, 1, 0, 0]);
+                let [n0, n1] = authority.count.to_be_bytes();
+                out[4..12].copy_from_slice(&[0, 1, 0, 0, n0, n1, 0, 0]);
                 push_opt(out, opt, 0);
             }
         }
@@ -210,6 +233,7 @@ fn read_opt(rest: &[u8]) -> Option<Edns> {
     Some(Edns {
         payload: u16::from_be_bytes([rr[3], rr[4]]),
         version: rr[6],
+        dnssec_ok: rr[7] & 0x80 != 0,
     })
 }
 
@@ -221,12 +245,13 @@ fn set_header(out: &mut [u8], query: &[u8], flags: u8, rcode: u8) {
     out[3] = (query[3] & 0x10) | (rcode & 0x0f);
 }
 
-fn push_opt(out: &mut Vec<u8>, payload: Option<u16>, rcode_high: u8) {
-    let Some(payload) = payload else {
+fn push_opt(out: &mut Vec<u8>, opt: Option<Opt>, rcode_high: u8) {
+    let Some(opt) = opt else {
         return;
     };
-    let [p0, p1] = payload.to_be_bytes();
-    out.extend_from_slice(&[0, 0, 41, p0, p1, rcode_high, 0, 0, 0, 0, 0]);
+    let [p0, p1] = opt.payload.to_be_bytes();
+    let flags = if opt.dnssec_ok { 0x80 } else { 0 };
+    out.extend_from_slice(&[0, 0, 41, p0, p1, rcode_high, 0, flags, 0, 0, 0]);
     let arcount = u16::from_be_bytes([out[10], out[11]]).saturating_add(1);
     out[10..12].copy_from_slice(&arcount.to_be_bytes());
 }
@@ -239,7 +264,7 @@ fn header_only(query: &[u8], rcode: u8, out: &mut Vec<u8>) {
     out[4..12].fill(0);
 }
 
-fn error(query: &[u8], question: &[u8], opt: Option<u16>, rcode: u8, rcode_high: u8, out: &mut Vec<u8>) {
+fn error(query: &[u8], question: &[u8], opt: Option<Opt>, rcode: u8, rcode_high: u8, out: &mut Vec<u8>) {
     out.extend_from_slice(&query[..HEADER]);
     out.extend_from_slice(question);
     set_header(out, query, 0, rcode);
@@ -247,7 +272,7 @@ fn error(query: &[u8], question: &[u8], opt: Option<u16>, rcode: u8, rcode_high:
     push_opt(out, opt, rcode_high);
 }
 
-fn truncated(query: &[u8], question: &[u8], opt: Option<u16>, out: &mut Vec<u8>) {
+fn truncated(query: &[u8], question: &[u8], opt: Option<Opt>, out: &mut Vec<u8>) {
     out.clear();
     out.extend_from_slice(&query[..HEADER]);
     out.extend_from_slice(question);

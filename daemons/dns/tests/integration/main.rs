@@ -1,7 +1,8 @@
-//! Integration tests of tiwire-dnsd against real peers: kdig (knot-dnsutils; the tests needing it say so and
+//! Integration tests of tiwire-dnsd against real peers: kdig (knot-dnsutils), kzonecheck and delv for DNSSEC (the tests needing them say so and
 //! skip when it is absent — CI installs it), raw UDP/TCP clients, the binary with SIGHUP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
 
+mod dnssec;
 mod kdig;
 mod reload;
 mod wire;
