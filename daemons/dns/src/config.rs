@@ -79,7 +79,9 @@ pub struct Limits {
     /// 1232).
     #[serde(default = "default_udp_payload")]
     pub udp_payload: u16,
-    /// Threads answering UDP (0: one per CPU).
+    /// Threads answering UDP (0: half the CPUs, at least one). They share one socket; measured with
+    /// `benches/dnsd.sh` on 2 cores, one worker costs 0.74–0.82× knot's CPU per query and two cost 1.0–1.1×
+    /// (wake-ups on the shared socket), so more workers only pay where there are cores to spare.
     #[serde(default)]
     pub udp_workers: usize,
     /// Most simultaneous TCP connections; more are closed at once.
@@ -110,7 +112,7 @@ impl Limits {
     /// UDP worker threads to start.
     pub fn udp_workers(&self) -> usize {
         if self.udp_workers == 0 {
-            std::thread::available_parallelism().map_or(1, usize::from)
+            std::thread::available_parallelism().map_or(1, |n| (usize::from(n) / 2).max(1))
         } else {
             self.udp_workers
         }
