@@ -8,7 +8,7 @@ use tiwire_pki::RUST_CRYPTO;
 
 use tiwire_registry::start;
 
-use crate::world::{World, get, metric, version_of};
+use crate::world::{ConfigExt, World, get, metric, version_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
@@ -207,5 +207,38 @@ async fn concurrent_requests_share_checks() {
         (1..=4).contains(&checks),
         "{checks} VZD checks for 20 concurrent requests"
     );
+    registry.shutdown().await;
+}
+
+/// With `tls.client_roots`, only proxies with a client certificate from those CAs are served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutual_tls_for_proxies() {
+    let world = World::new();
+    let (vzd, _state) = world.vzd(10).await;
+    let registry = start(world.config(vzd.addr, "").with_client_roots(&world))
+        .await
+        .unwrap();
+    let url = url::Url::parse(&format!("https://127.0.0.1:{}/federation", registry.addr.port())).unwrap();
+
+    let anonymous = world
+        .client()
+        .request(hyper::Method::GET, &url, &[], None, 1 << 20)
+        .await;
+    assert!(anonymous.is_err(), "served without a client certificate: {anonymous:?}");
+
+    let proxy = world.tls.leaf(tiwire_pki::CertType::FdTlsC);
+    let chain: String = world.tls.chain(proxy).iter().map(|c| c.to_pem()).collect();
+    let key = proxy.key.to_pkcs8_pem().unwrap();
+    let client = tiwire_registry::client::HttpsClient::new(
+        &[world.tls.root().certificate.clone()],
+        Some((chain.as_bytes(), key.as_bytes())),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    let answer = client
+        .request(hyper::Method::GET, &url, &[], None, 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(version_of(&answer), 10);
     registry.shutdown().await;
 }

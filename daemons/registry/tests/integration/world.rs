@@ -24,7 +24,7 @@ impl World {
         let mut rng = tiwire_pki::rand_core::UnwrapErr(getrandom::SysRng);
         // TLS on P-256 (rustls has no brainpool); the list signed on brainpoolP256r1 as the VZD does.
         let tls = TestPki::build(
-            &TestPkiOptions::new(KeyAlgorithm::EcP256).leaf_types(&[CertType::FdTlsS]),
+            &TestPkiOptions::new(KeyAlgorithm::EcP256).leaf_types(&[CertType::FdTlsS, CertType::FdTlsC]),
             &mut rng,
         )
         .unwrap();
@@ -134,5 +134,18 @@ impl World {
             .await
             .unwrap();
         (vzd, state)
+    }
+}
+
+/// Test-only configuration changes.
+pub(crate) trait ConfigExt {
+    /// Requires client certificates from the test TLS PKI.
+    fn with_client_roots(self, world: &World) -> Self;
+}
+
+impl ConfigExt for Config {
+    fn with_client_roots(mut self, world: &World) -> Self {
+        self.tls.client_roots = Some(world.dir.path().join("roots.pem"));
+        self
     }
 }
