@@ -110,7 +110,7 @@ impl HttpsClient {
         })
     }
 
-    /// One request; the answer's body is read up to `max_body` bytes.
+    /// One request; the answer's body is read up to `max_body` bytes, all within the client's time limit.
     pub async fn request(
         &self,
         method: Method,
@@ -119,72 +119,64 @@ impl HttpsClient {
         body: Option<Bytes>,
         max_body: usize,
     ) -> Result<Response, ClientError> {
-        tokio::time::timeout(self.timeout, self.exchange(method, url, headers, body, max_body))
+        let exchange = async {
+            if url.scheme() != "https" {
+                return Err(ClientError::Url);
+            }
+            let host = url.host_str().ok_or(ClientError::Url)?;
+            let port = url.port_or_known_default().ok_or(ClientError::Url)?;
+            let bare = host.trim_start_matches('[').trim_end_matches(']');
+            let server_name = ServerName::try_from(bare.to_owned()).map_err(|_| ClientError::Url)?;
+            let conn = |e: &dyn std::fmt::Display| ClientError::Connection(e.to_string());
+            let tcp = TcpStream::connect((bare, port)).await.map_err(|e| conn(&e))?;
+            let tls = self.connector.connect(server_name, tcp).await.map_err(|e| conn(&e))?;
+            let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+                .await
+                .map_err(|e| conn(&e))?;
+            let driver = tokio::spawn(connection);
+            let path = match url.query() {
+                Some(q) => format!("{}?{q}", url.path()),
+                None => url.path().to_owned(),
+            };
+            let authority = match url.port() {
+                Some(p) => format!("{host}:{p}"),
+                None => host.to_owned(),
+            };
+            let mut request = Request::builder().method(method).uri(path);
+            if let Some(h) = request.headers_mut() {
+                h.insert(HOST, HeaderValue::from_str(&authority).map_err(|_| ClientError::Url)?);
+                for (name, value) in headers {
+                    h.insert(
+                        name.clone(),
+                        HeaderValue::from_str(value).map_err(|_| ClientError::Url)?,
+                    );
+                }
+            }
+            let request = request
+                .body(Full::new(body.unwrap_or_default()))
+                .map_err(|e| conn(&e))?;
+            let response = sender.send_request(request).await.map_err(|e| conn(&e))?;
+            let (parts, incoming) = response.into_parts();
+            let body = Limited::new(incoming, max_body)
+                .collect()
+                .await
+                .map_err(|e| {
+                    if e.is::<http_body_util::LengthLimitError>() {
+                        ClientError::TooBig(max_body)
+                    } else {
+                        ClientError::Connection(e.to_string())
+                    }
+                })?
+                .to_bytes();
+            driver.abort();
+            Ok(Response {
+                status: parts.status.as_u16(),
+                headers: parts.headers,
+                body,
+            })
+        };
+        tokio::time::timeout(self.timeout, exchange)
             .await
             .map_err(|_| ClientError::Timeout(self.timeout))?
-    }
-
-    async fn exchange(
-        &self,
-        method: Method,
-        url: &url::Url,
-        headers: &[(HeaderName, String)],
-        body: Option<Bytes>,
-        max_body: usize,
-    ) -> Result<Response, ClientError> {
-        if url.scheme() != "https" {
-            return Err(ClientError::Url);
-        }
-        let host = url.host_str().ok_or(ClientError::Url)?;
-        let port = url.port_or_known_default().ok_or(ClientError::Url)?;
-        let bare = host.trim_start_matches('[').trim_end_matches(']');
-        let server_name = ServerName::try_from(bare.to_owned()).map_err(|_| ClientError::Url)?;
-        let conn = |e: &dyn std::fmt::Display| ClientError::Connection(e.to_string());
-        let tcp = TcpStream::connect((bare, port)).await.map_err(|e| conn(&e))?;
-        let tls = self.connector.connect(server_name, tcp).await.map_err(|e| conn(&e))?;
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
-            .await
-            .map_err(|e| conn(&e))?;
-        let driver = tokio::spawn(connection);
-        let path = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_owned(),
-        };
-        let authority = match url.port() {
-            Some(p) => format!("{host}:{p}"),
-            None => host.to_owned(),
-        };
-        let mut request = Request::builder().method(method).uri(path);
-        if let Some(h) = request.headers_mut() {
-            h.insert(HOST, HeaderValue::from_str(&authority).map_err(|_| ClientError::Url)?);
-            for (name, value) in headers {
-                h.insert(
-                    name.clone(),
-                    HeaderValue::from_str(value).map_err(|_| ClientError::Url)?,
-                );
-            }
-        }
-        let request = request
-            .body(Full::new(body.unwrap_or_default()))
-            .map_err(|e| conn(&e))?;
-        let response = sender.send_request(request).await.map_err(|e| conn(&e))?;
-        let (parts, incoming) = response.into_parts();
-        let body = Limited::new(incoming, max_body)
-            .collect()
-            .await
-            .map_err(|e| {
-                if e.is::<http_body_util::LengthLimitError>() {
-                    ClientError::TooBig(max_body)
-                } else {
-                    ClientError::Connection(e.to_string())
-                }
-            })?
-            .to_bytes();
-        driver.abort();
-        Ok(Response {
-            status: parts.status.as_u16(),
-            headers: parts.headers,
-            body,
-        })
     }
 }

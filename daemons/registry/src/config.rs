@@ -215,18 +215,23 @@ impl Config {
             }
             Ok(out)
         };
-        for cert in read_all(&self.signer.anchors)?
-            .iter()
-            .chain(read_all(&self.signer.pinned)?.iter())
-        {
-            if cert.subject().to_string().contains("TEST-ONLY") || cert.issuer().to_string().contains("TEST-ONLY") {
-                tracing::warn!("the list signer's trust includes a TEST-ONLY certificate: test environments only");
-            }
-        }
-        Ok(if self.signer.pinned.is_empty() {
-            SignerTrust::Anchors(TrustAnchors::new(read_all(&self.signer.anchors)?))
+        let pinned = !self.signer.pinned.is_empty();
+        let certificates = read_all(if pinned {
+            &self.signer.pinned
         } else {
-            SignerTrust::Pinned(read_all(&self.signer.pinned)?)
+            &self.signer.anchors
+        })?;
+        let test_only = |name: String| name.contains("TEST-ONLY");
+        if certificates
+            .iter()
+            .any(|c| test_only(c.subject().to_string()) || test_only(c.issuer().to_string()))
+        {
+            tracing::warn!("the list signer's trust includes a TEST-ONLY certificate: test environments only");
+        }
+        Ok(if pinned {
+            SignerTrust::Pinned(certificates)
+        } else {
+            SignerTrust::Anchors(TrustAnchors::new(certificates))
         })
     }
 

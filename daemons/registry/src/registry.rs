@@ -253,7 +253,13 @@ impl Registry {
                     }
                     _ => {
                         // The same version again (a full fetch): the held one stays, now confirmed and, if
-                        // the VZD re-signed it, with the new document.
+                        // the VZD re-signed it, with the new document, stored once.
+                        if current.document.as_ref() != Some(&document) {
+                            let store = self.store.clone();
+                            let bytes = document.clone();
+                            blocking(move || store.save_list(&bytes, now)).await?;
+                            self.persisted_confirmation.store(now.as_secs(), Ordering::Relaxed);
+                        }
                         self.counters.unchanged.fetch_add(1, Ordering::Relaxed);
                         (Refreshed::Unchanged, Some(document), current.payload_json.clone())
                     }
@@ -265,13 +271,9 @@ impl Registry {
             && now.as_secs() >= persisted.saturating_add(PERSIST_CONFIRMATION_EVERY)
             && state.list().is_some()
         {
+            // Only the confirmation time: the list file changes only when the document does.
             let store = self.store.clone();
-            let bytes = document.clone();
-            blocking(move || match bytes {
-                Some(doc) => store.save_list(&doc, now),
-                None => store.save_confirmation(now),
-            })
-            .await?;
+            blocking(move || store.save_confirmation(now)).await?;
             self.persisted_confirmation.store(now.as_secs(), Ordering::Relaxed);
         }
         self.snapshot.store(Arc::new(Snapshot {

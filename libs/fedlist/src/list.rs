@@ -33,6 +33,19 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// Refuses a document longer than `max_bytes`, before anything is parsed.
+    pub(crate) fn admit(&self, len: usize) -> Result<(), Malformed> {
+        if len > self.max_bytes {
+            return Err(Malformed::TooBig {
+                len,
+                max: self.max_bytes,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// How the list names its domains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -245,13 +258,7 @@ impl FederationList {
     /// Reads an unsigned list (v1.0.2 JSON, or the registry's JSON for proxies) of any of the three shapes.
     /// The caller vouches for its origin (TLS to the VZD or to our own registry).
     pub fn from_json(document: &[u8], limits: &Limits) -> Result<Self, ListError> {
-        if document.len() > limits.max_bytes {
-            return Err(Malformed::TooBig {
-                len: document.len(),
-                max: limits.max_bytes,
-            }
-            .into());
-        }
+        limits.admit(document.len())?;
         Ok(Self::from_payload(document, limits)?)
     }
 

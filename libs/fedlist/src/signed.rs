@@ -3,7 +3,7 @@
 
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use serde_json::{Value, json};
-use tiwire_passport::CompactJws;
+use tiwire_passport::{CompactJws, excerpt};
 use tiwire_pki::crypto::CryptoProvider;
 use tiwire_pki::path::{TrustAnchors, ValidationPolicy};
 use tiwire_pki::{
@@ -76,15 +76,6 @@ pub struct Signer {
     pub certificate: Certificate,
 }
 
-/// At most 16 characters of a header value, for errors that end up in logs before the signature is checked.
-fn excerpt(value: &str) -> String {
-    let mut out: String = value.chars().take(16).collect();
-    if value.chars().count() > 16 {
-        out.push('…');
-    }
-    out
-}
-
 fn jws_alg(key: KeyAlgorithm) -> Option<&'static str> {
     match key {
         KeyAlgorithm::EcBrainpoolP256r1 => Some("BP256R1"),
@@ -134,13 +125,7 @@ impl FederationList {
         limits: &Limits,
         provider: &dyn CryptoProvider,
     ) -> Result<Self, ListError> {
-        if document.len() > limits.max_bytes {
-            return Err(Malformed::TooBig {
-                len: document.len(),
-                max: limits.max_bytes,
-            }
-            .into());
-        }
+        limits.admit(document.len())?;
         let text = core::str::from_utf8(document).map_err(|_| Malformed::Utf8)?;
         let jws = CompactJws::parse_limited(text.trim_ascii(), limits.max_bytes).map_err(Malformed::Jws)?;
         if jws.header().contains_key("crit") {

@@ -183,8 +183,9 @@ pub enum PassportError {
     WrongParties(#[from] PartyMismatch),
 }
 
-/// At most 16 characters of a peer's string, for messages.
-pub(crate) fn excerpt(s: &str) -> String {
+/// At most 16 characters of a peer's string, for error messages that end up in logs (ML-123619): the JWS
+/// header values tiwire-passport and tiwire-fedlist refuse are quoted this way.
+pub fn excerpt(s: &str) -> String {
     let mut out: String = s.chars().take(16).collect();
     if s.chars().count() > 16 {
         out.push('…');

@@ -55,7 +55,7 @@ mod matrix;
 mod token;
 mod verify;
 
-pub use error::{CertificateProblem, Malformed, Part, PartyMismatch, PassportError, Unsupported};
+pub use error::{CertificateProblem, Malformed, Part, PartyMismatch, PassportError, Unsupported, excerpt};
 pub use issue::{IssueError, issue};
 pub use matrix::{matrix_uri, user_from_matrix_uri};
 pub use token::{Claims, CompactJws, Header, Identity, MAX_DEST, MAX_IDENTITY_LEN, MAX_TOKEN_LEN, Passport};

@@ -8,7 +8,7 @@ use tiwire_pki::RUST_CRYPTO;
 
 use tiwire_registry::start;
 
-use crate::world::{ConfigExt, World, get, metric, version_of};
+use crate::world::{ConfigExt, World, get, metric, metrics_text, version_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
@@ -80,7 +80,7 @@ async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
             .len(),
         1
     );
-    let metrics = String::from_utf8(get(&client, addr, "/metrics", &[]).await.body.to_vec()).unwrap();
+    let metrics = metrics_text(&client, addr).await;
     assert_eq!(metric(&metrics, "tiwire_registry_federation_list_version"), 12);
     assert_eq!(metric(&metrics, "tiwire_registry_federation_list_domains"), 2);
     assert_eq!(metric(&metrics, "tiwire_registry_federation_list_stale"), 0);
@@ -96,7 +96,7 @@ async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
     let registry = start(world.config("127.0.0.1:9".parse().unwrap(), "")).await.unwrap();
     let after = get(&client, registry.addr, "/federation?version=11", &[]).await;
     assert_eq!(version_of(&after), 12);
-    let metrics = String::from_utf8(get(&client, registry.addr, "/metrics", &[]).await.body.to_vec()).unwrap();
+    let metrics = metrics_text(&client, registry.addr).await;
     assert!(
         metric(&metrics, "tiwire_registry_fetch_failures_total") >= 1,
         "{metrics}"
@@ -121,7 +121,7 @@ async fn fetch_serve_update_refuse_and_survive_the_vzd_going_away() {
     );
     let age: u64 = stale.headers["age"].to_str().unwrap().parse().unwrap();
     assert!(age >= 4 * 86_400, "{age}");
-    let metrics = String::from_utf8(get(&client, registry.addr, "/metrics", &[]).await.body.to_vec()).unwrap();
+    let metrics = metrics_text(&client, registry.addr).await;
     assert_eq!(metric(&metrics, "tiwire_registry_federation_list_stale"), 1);
     registry.shutdown().await;
 }
@@ -172,7 +172,7 @@ async fn a_slow_vzd_delays_no_proxy_and_checks_are_not_cancelled() {
     assert_eq!(version, Some(11));
     // On start, for the first request, and the check the early request gave up on: no more.
     assert_eq!(state.lock().unwrap().list_requests, 3);
-    let metrics = String::from_utf8(get(&client, registry.addr, "/metrics", &[]).await.body.to_vec()).unwrap();
+    let metrics = metrics_text(&client, registry.addr).await;
     assert!(
         metric(&metrics, "tiwire_registry_check_timeouts_total") >= 1,
         "{metrics}"

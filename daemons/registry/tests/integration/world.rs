@@ -106,6 +106,11 @@ pub(crate) fn version_of(response: &Response) -> u64 {
         .version()
 }
 
+/// The registry's `/metrics` text.
+pub(crate) async fn metrics_text(client: &HttpsClient, addr: std::net::SocketAddr) -> String {
+    String::from_utf8(get(client, addr, "/metrics", &[]).await.body.to_vec()).unwrap()
+}
+
 pub(crate) fn metric(text: &str, name: &str) -> u64 {
     text.lines()
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())

@@ -9,7 +9,7 @@ use hickory_proto::rr::{LowerName, Name, RData, Record, RecordSet, RrKey};
 
 use super::file::{PlanFile, SiteEntry, TiSection, ZoneSection};
 use super::{Concentrator, PlanPolicy, ZonePlan};
-use crate::error::{CnameConflict, PlanError, Violation};
+use crate::error::{CnameConflict, NameError, PlanError, Violation};
 use crate::name::{self, DomainName};
 use crate::srv::{Service, SrvSet, SrvTarget};
 use crate::txt::{Role, ServiceZoneTxt};
@@ -298,6 +298,11 @@ impl Builder<'_> {
         } else {
             name::below(text, base)
         };
+        self.named(what, text, result)
+    }
+
+    /// The name, or `None` with the violation recorded.
+    fn named(&mut self, what: &str, text: &str, result: Result<Name, NameError>) -> Option<Name> {
         result
             .map_err(|error| {
                 self.push(Violation::Name {
@@ -312,30 +317,15 @@ impl Builder<'_> {
     /// A zone's or service zone's domain, with or without the trailing dot.
     fn absolute_domain(&mut self, what: &str, text: &str) -> Option<Name> {
         let stripped = text.strip_suffix('.').unwrap_or(text);
-        name::check_ldh(stripped)
-            .and_then(|()| name::absolute(stripped))
-            .map_err(|error| {
-                self.push(Violation::Name {
-                    what: what.to_owned(),
-                    value: text.to_owned(),
-                    error,
-                })
-            })
-            .ok()
+        let result = name::check_ldh(stripped).and_then(|()| name::absolute(stripped));
+        self.named(what, text, result)
     }
 
     /// A site's subdomain: strictly below the origin.
     fn subdomain(&mut self, what: &str, text: &str, origin: &Name) -> Option<Name> {
         match name::check_ldh(text) {
             Ok(()) => self.name(what, text, origin, false),
-            Err(error) => {
-                self.push(Violation::Name {
-                    what: what.to_owned(),
-                    value: text.to_owned(),
-                    error,
-                });
-                None
-            }
+            Err(error) => self.named(what, text, Err(error)),
         }
     }
 
